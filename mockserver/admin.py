@@ -1,0 +1,54 @@
+"""The admin API under ``/__admin/``: health, reset, state and the request journal."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+def _rt(request: Request):
+    return request.app.state.runtime
+
+
+async def health(request: Request) -> Response:
+    rt = _rt(request)
+    return JSONResponse({"status": "ok", "vendors": [v.name for v in rt.vendors]})
+
+
+async def reset(request: Request) -> Response:
+    rt = _rt(request)
+    rt.reset()
+    return JSONResponse({"reset": [v.name for v in rt.vendors]})
+
+
+async def state(request: Request) -> Response:
+    rt = _rt(request)
+    wanted = request.query_params.get("vendor")
+    if wanted is not None and wanted not in rt.store.states:
+        return JSONResponse({"error": f"unknown vendor {wanted!r}"}, status_code=404)
+    return JSONResponse({name: s.snapshot() for name, s in rt.store.states.items()
+                         if wanted is None or name == wanted})
+
+
+async def requests(request: Request) -> Response:
+    rt = _rt(request)
+    if request.method == "DELETE":
+        rt.journal.clear()
+        return Response(status_code=204)
+    q = request.query_params
+    limit = q.get("limit")
+    if limit is not None and not limit.isdigit():
+        return JSONResponse({"error": "limit must be a whole number"}, status_code=400)
+    entries = rt.journal.entries(vendor=q.get("vendor"), method=q.get("method"), path=q.get("path"),
+                                 limit=int(limit) if limit else None)
+    return JSONResponse({"enabled": rt.journal.enabled, "size": rt.journal.size, "requests": entries})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/__admin/health", health, methods=["GET"]),
+        Route("/__admin/reset", reset, methods=["POST"]),
+        Route("/__admin/state", state, methods=["GET"]),
+        Route("/__admin/requests", requests, methods=["GET", "DELETE"]),
+    ]

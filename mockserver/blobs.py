@@ -1,0 +1,100 @@
+"""The blob store: uploaded bytes live in files under one temporary directory, never in Python memory for long.
+
+Vendors keep a ``Blob`` (key, size, digests) in their models and ask the store for the bytes when a client
+downloads them. Writing is streamed: ``open_writer`` returns a writer that takes chunks and hashes them on the
+way, so an upload is never held whole. ``clear`` empties the store (admin reset); ``close`` removes the
+directory (shutdown).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Blob:
+    key: str
+    size: int
+    md5: str
+    sha256: str
+
+
+class BlobWriter:
+    """Takes the bytes of one blob chunk by chunk; ``commit`` makes it a ``Blob``, ``discard`` drops it."""
+
+    def __init__(self, store: "BlobStore", key: str):
+        self._store = store
+        self.key = key
+        self._file: BinaryIO = open(store.path(key), "wb")
+        self._md5 = hashlib.md5()
+        self._sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._md5.update(chunk)
+        self._sha256.update(chunk)
+        self.size += len(chunk)
+
+    def commit(self) -> Blob:
+        self._file.close()
+        return Blob(self.key, self.size, self._md5.hexdigest(), self._sha256.hexdigest())
+
+    def discard(self) -> None:
+        self._file.close()
+        self._store.delete(self.key)
+
+
+class BlobStore:
+    def __init__(self, root: Path | None = None):
+        self._own_root = root is None
+        self.root = Path(tempfile.mkdtemp(prefix="taskmock-blobs-")) if root is None else Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._ids = itertools.count(1)
+
+    def path(self, key: str) -> Path:
+        return self.root / key
+
+    def open_writer(self) -> BlobWriter:
+        return BlobWriter(self, f"b{next(self._ids):08d}")
+
+    def put(self, data: bytes) -> Blob:
+        writer = self.open_writer()
+        writer.write(data)
+        return writer.commit()
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def iter_chunks(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
+        with open(self.path(key), "rb") as f:
+            while chunk := f.read(chunk_size):
+                yield chunk
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).exists()
+
+    def delete(self, key: str) -> None:
+        try:
+            os.unlink(self.path(key))
+        except FileNotFoundError:
+            pass
+
+    def clear(self) -> None:
+        for entry in os.scandir(self.root):
+            os.unlink(entry.path)
+
+    def close(self) -> None:
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+        else:
+            self.clear()

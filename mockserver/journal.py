@@ -1,0 +1,120 @@
+"""The journal: a bounded ring of the requests the server received, newest last, with what it answered.
+
+Mock servers that keep every request grow until they run out of memory, so the ring keeps ``size`` entries
+(0 switches recording off) and at most ``body_limit`` bytes of each body. ``JournalMiddleware`` records every
+request except the admin API's own.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import time
+from collections import deque
+from typing import Any, Callable
+
+
+class Journal:
+    def __init__(self, size: int = 1000, body_limit: int = 64 * 1024):
+        self.size = size
+        self.body_limit = body_limit
+        self._entries: deque[dict[str, Any]] = deque(maxlen=max(size, 1))
+        self._seq = itertools.count(1)
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        if self.enabled:
+            entry["seq"] = next(self._seq)
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def entries(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
+                limit: int | None = None) -> list[dict[str, Any]]:
+        """Entries oldest first; ``path`` matches as a prefix, ``method`` case-insensitively."""
+        found = [e for e in self._entries
+                 if (vendor is None or e["vendor"] == vendor)
+                 and (method is None or e["method"] == method.upper())
+                 and (path is None or e["path"].startswith(path))]
+        return found[-limit:] if limit else found
+
+    def body_fields(self, prefix: str, chunks: list[bytes], size: int) -> dict[str, Any]:
+        data = b"".join(chunks)[: self.body_limit]
+        fields: dict[str, Any] = {f"{prefix}_size": size, f"{prefix}_truncated": size > len(data)}
+        try:
+            fields[prefix] = data.decode("utf-8")
+            fields[f"{prefix}_encoding"] = "utf-8"
+        except UnicodeDecodeError:
+            fields[prefix] = base64.b64encode(data).decode("ascii")
+            fields[f"{prefix}_encoding"] = "base64"
+        return fields
+
+
+class _Capture:
+    """Keeps the first ``limit`` bytes of a body that streams past, and counts the rest."""
+
+    __slots__ = ("chunks", "kept", "size", "limit")
+
+    def __init__(self, limit: int):
+        self.chunks: list[bytes] = []
+        self.kept = 0
+        self.size = 0
+        self.limit = limit
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.kept < self.limit and chunk:
+            part = chunk[: self.limit - self.kept]
+            self.chunks.append(part)
+            self.kept += len(part)
+
+
+class JournalMiddleware:
+    def __init__(self, app, journal: Journal, vendor_of: Callable[[str], str | None]):
+        self.app = app
+        self.journal = journal
+        self.vendor_of = vendor_of
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not self.journal.enabled or scope["path"].startswith("/__admin"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.journal.body_limit
+        request_body, response_body = _Capture(limit), _Capture(limit)
+        response: dict[str, Any] = {"status": None, "headers": []}
+
+        async def receive_and_record():
+            message = await receive()
+            if message["type"] == "http.request":
+                request_body.add(message.get("body", b""))
+            return message
+
+        async def send_and_record(message):
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+                response["headers"] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
+            elif message["type"] == "http.response.body":
+                response_body.add(message.get("body", b""))
+            await send(message)
+
+        started = time.time()
+        try:
+            await self.app(scope, receive_and_record, send_and_record)
+        finally:
+            entry = {
+                "time": started,
+                "vendor": self.vendor_of(scope["path"]),
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": scope["query_string"].decode("latin-1"),
+                "headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+                "status": response["status"],
+                "response_headers": response["headers"],
+            }
+            entry.update(self.journal.body_fields("body", request_body.chunks, request_body.size))
+            entry.update(self.journal.body_fields("response_body", response_body.chunks, response_body.size))
+            self.journal.add(entry)

@@ -1,0 +1,29 @@
+"""Kanboard JSON-RPC: the task-file procedures on ``POST /jsonrpc.php``, as Kanboard 1.2.53 answers them.
+
+Spec: ``shared/vendors/kanboard.md`` (checked against a running Kanboard 1.2.53) and the recorded corpus in
+``shared/conformance/kanboard/``, which ``tests/kanboard/test_conformance.py`` replays in full.
+
+Where those are silent, this module relied on Kanboard's public source (kanboard/kanboard, ``app/Api``):
+- procedure signatures of createUser, createProject, createTask, addProjectUser, removeProjectUser,
+  getProjectUsers, getTask, removeTask, removeProject, getUser(ByName), removeUser (``app/Api/Procedure/*``);
+- the app-role map of ``AuthenticationProvider::getApiAccessMap`` (UserProcedure needs app-admin, createProject
+  app-manager) and the project-role hierarchy of ``getApiProjectAccessMap`` (manager > member > viewer;
+  ProjectPermission and project removal need manager, task and file writes need member);
+- ``UserValidator``/``ProjectValidator``/``TaskValidator`` creation rules, approximated: username required,
+  unique, at most 255; password at least 6; project name required; task title and an existing project required.
+
+Inferred, not seen: reads of a task (``getTask``) need project-viewer like the file reads that were seen;
+GD is judged to read an image by its format signature (PNG, JPEG, GIF, BMP, WebP), where the real server tries
+to decode it whole; an array ``blob``/``filename`` is a 500 even when the task is missing (the real server
+answers ``false`` first there). Project-file procedures are not emulated.
+
+Fixture switches (section ``kanboard``): ``app_token``, and ``auth_header`` (Kanboard's
+``API_AUTHENTICATION_HEADER``: a header carrying raw base64 ``user:password``, which then wins over Basic).
+Types are those of current Kanboard on SQLite/MySQL: ints, ``is_image`` 0/1, ``etag`` present.
+"""
+
+from mockserver.kanboard.models import KanboardState
+from mockserver.kanboard.routes import routes
+from mockserver.vendors import Vendor
+
+VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), routes=routes, make_state=KanboardState)

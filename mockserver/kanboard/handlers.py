@@ -1,0 +1,405 @@
+"""Kanboard's procedures: the six task-file ones, and those a test needs to seed state as Kanboard's own
+integration tests do. Each returns plain data; ``render`` shapes it and the JSON-RPC layer wraps it.
+
+Every procedure's signature (names, order, defaults) is its params contract in ``contracts/kanboard/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.kanboard import render
+from mockserver.kanboard.errors import Forbidden, PhpFatalError, Unauthorized
+from mockserver.kanboard.models import (
+    APP_ADMIN, APP_MANAGER, APP_ROLES, APP_USER, PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER,
+    KanboardState, User, file_extension,
+)
+
+BRUTEFORCE_LOCKDOWN = 6          # failures allowed before a user is locked
+LOCKDOWN_SECONDS = 15 * 60
+VERSION = "1.2.53"
+
+
+@dataclass
+class Session:
+    state: KanboardState
+    user: User | None            # None: the application token (no permission checks, user_id 0)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id if self.user else 0
+
+
+@dataclass
+class Credentials:
+    state: KanboardState
+    authorization: str | None
+    custom: str | None           # the API_AUTHENTICATION_HEADER value, when that header is configured
+
+
+# -- authentication ---------------------------------------------------------------------------------------------
+
+def _split_basic(value: str) -> tuple[str, str] | None:
+    try:
+        decoded = base64.b64decode(value.strip(), validate=False).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def authenticate(credentials: Credentials) -> Session:
+    """HTTP Basic (or the configured custom header, raw base64 ``user:password``, which wins):
+    a user with their password or personal API token, else ``jsonrpc`` with the application token."""
+    pair = None
+    if credentials.custom:
+        pair = _split_basic(credentials.custom)
+        if pair:
+            pair = (pair[0], pair[1].split(":", 1)[0])
+    elif credentials.authorization and credentials.authorization[:6].lower() == "basic ":
+        pair = _split_basic(credentials.authorization[6:])
+    if pair is None:
+        raise Unauthorized()
+    username, password = pair
+    state = credentials.state
+    if username != "jsonrpc":
+        user = state.user_by_name(username)
+        now = time.time()
+        if user is None or not user.is_active or user.locked_until > now:
+            raise Unauthorized()
+        if password == user.password or (user.api_access_token and password == user.api_access_token):
+            user.failed_logins = 0
+            return Session(state, user)
+        user.failed_logins += 1
+        if user.failed_logins > BRUTEFORCE_LOCKDOWN:
+            user.locked_until = now + LOCKDOWN_SECONDS
+        raise Unauthorized()
+    if password == state.app_token:
+        return Session(state, None)
+    raise Unauthorized()
+
+
+# -- authorization ------------------------------------------------------------------------------------------------
+
+_APP_RANK = {APP_USER: 1, APP_MANAGER: 2, APP_ADMIN: 3}
+_PROJECT_RANK = {PROJECT_VIEWER: 1, PROJECT_MEMBER: 2, PROJECT_MANAGER: 3}
+
+
+def before(proc, session: Session) -> None:
+    """``beforeProcedure``: ``My*`` procedures need a user; user credentials need the procedure's app role."""
+    if session.user is None:
+        if proc.meta.get("user_only"):
+            raise Forbidden()
+        return
+    if _APP_RANK.get(session.user.role, 0) < _APP_RANK[proc.meta.get("app_role", APP_USER)]:
+        raise Forbidden()
+
+
+def _allow(session: Session, project_id: int | None, needed: str) -> None:
+    """Project role check for user credentials; a project that resolves to nothing is 'Project Not Found': 403."""
+    if session.user is None:
+        return
+    role = session.state.project_role(project_id, session.user.id)
+    if _PROJECT_RANK.get(role, 0) < _PROJECT_RANK[needed]:
+        raise Forbidden()
+
+
+def _task_project(session: Session, task_id: Any) -> int | None:
+    task = session.state.tasks.get(sql_id(task_id))
+    return task.project_id if task else None
+
+
+def _file_project(session: Session, file_id: Any) -> int | None:
+    f = session.state.files.get(sql_id(file_id))
+    return _task_project(session, f.task_id) if f else None
+
+
+# -- PHP and SQLite value semantics -----------------------------------------------------------------------------
+
+_INT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
+
+
+def sql_id(value: Any) -> int | None:
+    """The row an id parameter finds: PDO binds it as a string and SQLite's INTEGER affinity converts it."""
+    if isinstance(value, bool):
+        return 1 if value else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        if _INT.fullmatch(value):
+            return int(value)
+        if _NUMBER.fullmatch(value):
+            number = float(value)
+            return int(number) if number.is_integer() else None
+    return None
+
+
+def php_loose_equals(number: int, value: Any) -> bool:
+    """PHP 8 ``$number == $value`` for an int column value."""
+    if isinstance(value, bool):
+        return bool(number) == value
+    if value is None:
+        return number == 0
+    if isinstance(value, (int, float)):
+        return number == value
+    if isinstance(value, str):
+        if _NUMBER.fullmatch(value):
+            return number == float(value)
+        return str(number) == value
+    return False
+
+
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def lax_base64(value: Any) -> bytes:
+    """PHP ``base64_decode`` without strict mode: other characters skipped, a lone trailing one dropped."""
+    if isinstance(value, (list, dict)):
+        raise PhpFatalError()           # TypeError: base64_decode(): Argument #1 must be of type string
+    text = _NOT_BASE64.sub(b"", render.php_string(value).encode("utf-8"))
+    if len(text) % 4 == 1:
+        text = text[:-1]
+    return base64.b64decode(text + b"=" * (-len(text) % 4))
+
+
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def gd_can_read(data: bytes) -> bool:
+    """Whether GD's imagecreatefromstring would take these bytes (judged by the formats' signatures)."""
+    return data.startswith(_IMAGE_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+# -- task files -------------------------------------------------------------------------------------------------
+
+def createTaskFile(s: Session, project_id, task_id, filename, blob):
+    _allow(s, sql_id(project_id), PROJECT_MEMBER)
+    task = s.state.tasks.get(sql_id(task_id))
+    if task is None or not php_loose_equals(task.project_id, project_id):
+        return False
+    data = lax_base64(blob)
+    if data in (b"", b"0"):
+        return False
+    name = render.php_string(filename)
+    if file_extension(name).lower() in ("jpeg", "jpg", "png", "gif") and not gd_can_read(data):
+        raise PhpFatalError()           # GD cannot make the thumbnail: DivisionByZeroError, no row written
+    return s.state.add_file(task.id, name, data, s.user_id).id
+
+
+def getTaskFile(s: Session, file_id):
+    _allow(s, _file_project(s, file_id), PROJECT_VIEWER)
+    f = s.state.files.get(sql_id(file_id))
+    return render.file_record(f) if f else None
+
+
+def getAllTaskFiles(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
+    tid = sql_id(task_id)
+    return [render.file_record(f, s.state.users) for f in s.state.task_files(tid)]
+
+
+def downloadTaskFile(s: Session, file_id):
+    _allow(s, _file_project(s, file_id), PROJECT_VIEWER)
+    f = s.state.files.get(sql_id(file_id))
+    if f is None or not s.state.blobs.exists(f.blob.key):
+        return ""
+    return base64.b64encode(s.state.blobs.read(f.blob.key)).decode("ascii")
+
+
+def removeTaskFile(s: Session, file_id):
+    _allow(s, _file_project(s, file_id), PROJECT_MEMBER)
+    fid = sql_id(file_id)
+    return s.state.remove_file(fid) if fid is not None else False
+
+
+def removeAllTaskFiles(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    tid = sql_id(task_id)
+    return s.state.remove_all_files(tid) if tid is not None else True
+
+
+# -- users ---------------------------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def createUser(s: Session, username, password, name="", email="", role=APP_USER):
+    username = render.php_string(username)
+    if (not username or len(username) > 255 or s.state.user_by_name(username) is not None
+            or len(render.php_string(password)) < 6 or role not in APP_ROLES
+            or (email and not _EMAIL.fullmatch(render.php_string(email)))):
+        return False
+    return s.state.add_user(username, render.php_string(password), render.php_string(name),
+                            render.php_string(email), role).id
+
+
+def getUser(s: Session, user_id):
+    user = s.state.users.get(sql_id(user_id))
+    return user.public() if user else None
+
+
+def getUserByName(s: Session, username):
+    user = s.state.user_by_name(render.php_string(username))
+    return user.public() if user else None
+
+
+def removeUser(s: Session, user_id):
+    user = s.state.users.pop(sql_id(user_id) or 0, None)
+    if user is None:
+        return False
+    for project in s.state.projects.values():
+        project.members.pop(user.id, None)
+    return True
+
+
+def getMe(s: Session):
+    return s.user.public()
+
+
+def getVersion(s: Session):
+    return VERSION
+
+
+# -- projects ------------------------------------------------------------------------------------------------------
+
+def _project_record(s: Session, project) -> dict[str, Any]:
+    return {"id": project.id, "name": project.name, "is_active": project.is_active, "token": "",
+            "last_modified": project.last_modified, "is_public": 0, "is_private": 0,
+            "description": project.description, "identifier": project.identifier, "start_date": "",
+            "end_date": "", "owner_id": project.owner_id, "priority_default": 0, "priority_start": 0,
+            "priority_end": 3, "email": None, "predefined_email_subjects": None, "per_swimlane_task_limits": 0,
+            "task_limit": 0, "enable_global_tags": 1,
+            "url": {"board": f"/board/{project.id}", "list": f"/list/{project.id}"}}
+
+
+def createProject(s: Session, name, description=None, owner_id=0, identifier=None, start_date=None,
+                  end_date=None, priority_default=None, priority_start=None, priority_end=None, email=None):
+    name = render.php_string(name)
+    identifier = render.php_string(identifier).upper()
+    if not name or len(name) > 255 or (identifier and (not identifier.isalnum() or any(
+            p.identifier == identifier for p in s.state.projects.values()))):
+        return False
+    owner = s.user_id if (s.user and owner_id == 0) else (sql_id(owner_id) or 0)
+    project = s.state.add_project(name, description, owner, identifier)
+    if s.user is not None:
+        project.members[s.user.id] = PROJECT_MANAGER
+    return project.id
+
+
+def getProjectById(s: Session, project_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_VIEWER)
+    project = s.state.projects.get(pid)
+    return _project_record(s, project) if project else None
+
+
+def removeProject(s: Session, project_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MANAGER)
+    return s.state.remove_project(pid) if pid is not None else False
+
+
+def addProjectUser(s: Session, project_id, user_id, role=PROJECT_MEMBER):
+    pid, uid = sql_id(project_id), sql_id(user_id)
+    _allow(s, pid, PROJECT_MANAGER)
+    project = s.state.projects.get(pid)
+    if project is None or uid not in s.state.users or uid in project.members:
+        return False
+    project.members[uid] = render.php_string(role)
+    return True
+
+
+def removeProjectUser(s: Session, project_id, user_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MANAGER)
+    project = s.state.projects.get(pid)
+    return project is not None and project.members.pop(sql_id(user_id), None) is not None
+
+
+def getProjectUsers(s: Session, project_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MANAGER)
+    project = s.state.projects.get(pid)
+    if project is None:
+        return []
+    users = {str(uid): (s.state.users[uid].name or s.state.users[uid].username)
+             for uid in sorted(project.members) if uid in s.state.users}
+    return users or []
+
+
+# -- tasks ---------------------------------------------------------------------------------------------------------
+
+def _task_record(s: Session, task) -> dict[str, Any]:
+    return {"id": task.id, "title": task.title, "description": task.description,
+            "date_creation": task.date_creation, "color_id": task.color_id, "project_id": task.project_id,
+            "column_id": task.column_id, "owner_id": task.owner_id, "position": task.position,
+            "is_active": task.is_active, "date_completed": None, "score": task.score, "date_due": task.date_due,
+            "category_id": task.category_id, "creator_id": task.creator_id,
+            "date_modification": task.date_modification, "reference": task.reference, "date_started": 0,
+            "time_spent": 0, "time_estimated": 0, "swimlane_id": task.swimlane_id, "date_moved": task.date_moved,
+            "recurrence_status": 0, "recurrence_trigger": 0, "recurrence_factor": 0, "recurrence_timeframe": 0,
+            "recurrence_basedate": 0, "recurrence_parent": None, "recurrence_child": None,
+            "priority": task.priority, "external_provider": None, "external_uri": None,
+            "url": f"/task/{task.id}", "color": {"name": "Yellow", "background": "rgb(245, 247, 196)",
+                                                 "border": "rgb(223, 227, 45)"}}
+
+
+def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id=0, creator_id=0, date_due="",
+               description="", category_id=0, score=0, swimlane_id=0, priority=0, recurrence_status=0,
+               recurrence_trigger=0, recurrence_factor=0, recurrence_timeframe=0, recurrence_basedate=0,
+               reference="", tags=()):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MEMBER)
+    project = s.state.projects.get(pid)
+    title = render.php_string(title)
+    if project is None or not title:
+        return False
+    owner = sql_id(owner_id) or 0
+    if owner and project.members.get(owner) not in (PROJECT_MANAGER, PROJECT_MEMBER):
+        return False
+    column = sql_id(column_id) or 0
+    if column and column not in {c["id"] for c in project.columns}:
+        return False
+    task = s.state.add_task(project.id, title, column_id=column, owner_id=owner,
+                            creator_id=s.user_id if s.user else (sql_id(creator_id) or 0),
+                            description=render.php_string(description), color_id=render.php_string(color_id) or "yellow",
+                            score=sql_id(score) or 0, priority=sql_id(priority) or 0,
+                            reference=render.php_string(reference))
+    return task.id
+
+
+def getTask(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
+    task = s.state.tasks.get(sql_id(task_id))
+    return _task_record(s, task) if task else None
+
+
+def removeTask(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    tid = sql_id(task_id)
+    return s.state.remove_task(tid) if tid is not None else False
+
+
+PROCEDURES = (
+    createTaskFile, getTaskFile, getAllTaskFiles, downloadTaskFile, removeTaskFile, removeAllTaskFiles,
+    createUser, getUser, getUserByName, removeUser, getMe, getVersion,
+    createProject, getProjectById, removeProject, addProjectUser, removeProjectUser, getProjectUsers,
+    createTask, getTask, removeTask,
+)
+
+# app role a user needs (``UserAuthorization``); anything not listed needs app-user
+APP_ROLE = {"createUser": APP_ADMIN, "getUser": APP_ADMIN, "getUserByName": APP_ADMIN, "removeUser": APP_ADMIN,
+            "createProject": APP_MANAGER}
+USER_ONLY = {"getMe"}
+
+
+def meta(func) -> dict[str, Any]:
+    return {"app_role": APP_ROLE.get(func.__name__, APP_USER), "user_only": func.__name__ in USER_ONLY}

@@ -1,0 +1,234 @@
+"""Kanboard's state: users, projects (with members and columns), tasks and task files.
+
+Ids are allocated as SQLite allocates ``INTEGER PRIMARY KEY`` without AUTOINCREMENT: max(id) + 1, so the id
+of a deleted top row is reused (seen on the real server). Task files keep their bytes in the blob store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mockserver.blobs import Blob, BlobStore
+from mockserver.vendors import VendorContext
+
+APP_ADMIN, APP_MANAGER, APP_USER = "app-admin", "app-manager", "app-user"
+PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER = "project-manager", "project-member", "project-viewer"
+APP_ROLES = (APP_ADMIN, APP_MANAGER, APP_USER)
+PROJECT_ROLES = (PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER)
+DEFAULT_COLUMNS = ("Backlog", "Ready", "Work in progress", "Done")
+DEFAULT_APP_TOKEN = "kanboard-app-token"
+IMAGE_EXTENSIONS = ("jpeg", "jpg", "png", "gif")
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    password: str
+    name: str = ""
+    email: str = ""
+    role: str = APP_USER
+    is_active: int = 1
+    api_access_token: str | None = None
+    failed_logins: int = 0
+    locked_until: float = 0.0
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "is_ldap_user": 0, "name": self.name,
+                "email": self.email, "role": self.role, "is_active": self.is_active,
+                "notifications_enabled": 0, "timezone": None, "language": None, "disable_login_form": 0,
+                "twofactor_activated": 0, "notifications_filter": 4, "nb_failed_login": self.failed_logins,
+                "lock_expiration_date": int(self.locked_until), "is_admin": int(self.role == APP_ADMIN),
+                "avatar_path": None, "api_access_token": self.api_access_token, "filter": None,
+                "theme": "light"}
+
+
+@dataclass
+class Project:
+    id: int
+    name: str
+    description: str | None = None
+    identifier: str = ""
+    owner_id: int = 0
+    is_active: int = 1
+    last_modified: int = 0
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    members: dict[int, str] = field(default_factory=dict)   # user id -> project role
+
+
+@dataclass
+class Task:
+    id: int
+    title: str
+    project_id: int
+    description: str = ""
+    color_id: str = "yellow"
+    column_id: int = 0
+    swimlane_id: int = 0
+    owner_id: int = 0
+    creator_id: int = 0
+    category_id: int = 0
+    position: int = 1
+    is_active: int = 1
+    score: int = 0
+    priority: int = 0
+    date_due: int = 0
+    date_creation: int = 0
+    date_modification: int = 0
+    date_moved: int = 0
+    reference: str = ""
+
+
+@dataclass
+class TaskFile:
+    id: int
+    name: str            # may hold surrogate escapes: the 255-byte cut can split a UTF-8 character
+    path: str
+    is_image: bool
+    task_id: int
+    date: int
+    user_id: int
+    size: int
+    blob: Blob
+
+
+def next_id(table: dict[int, Any]) -> int:
+    return max(table, default=0) + 1
+
+
+def name_sort_key(f: TaskFile) -> tuple[bytes, int]:
+    """SQLite ``COLLATE NOCASE``: ASCII upper case folded to lower, then byte order."""
+    return f.name.encode("utf-8", "surrogateescape").lower(), f.id
+
+
+def file_extension(name: str) -> str:
+    """PHP ``pathinfo(name, PATHINFO_EXTENSION)``: after the last dot of the basename; '.gif' has 'gif'."""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[1] if "." in base else ""
+
+
+def is_image_name(name: str) -> bool:
+    return file_extension(name).lower() in IMAGE_EXTENSIONS
+
+
+class KanboardState:
+    def __init__(self, context: VendorContext):
+        fixture, fake = context.fixture, context.fake
+        self.blobs: BlobStore = context.blobs
+        self.options = context.options
+        self.app_token: str = fixture.get("app_token", DEFAULT_APP_TOKEN)
+        self.auth_header: str = fixture.get("auth_header", "")       # API_AUTHENTICATION_HEADER
+        self.users: dict[int, User] = {}
+        self.projects: dict[int, Project] = {}
+        self.tasks: dict[int, Task] = {}
+        self.files: dict[int, TaskFile] = {}
+        self.column_ids = 0
+        for entry in fixture.get("users", []):
+            name = entry.get("name") or fake.name()
+            self.add_user(entry["username"], entry["password"], name, entry.get("email") or fake.email(name),
+                          entry.get("role", APP_USER), api_access_token=entry.get("api_access_token"))
+        by_name = {u.username: u.id for u in self.users.values()}
+        for entry in fixture.get("projects", []):
+            project = self.add_project(entry.get("name") or fake.title(2), entry.get("description") or fake.text(),
+                                       identifier=entry.get("identifier", ""))
+            for username, role in entry.get("members", {}).items():
+                project.members[by_name[username]] = role
+            for task in entry.get("tasks", []):
+                self.add_task(project.id, task.get("title") or fake.title(4), description=task.get("description", ""))
+
+    # -- users and projects -------------------------------------------------------------------------------------
+    def add_user(self, username: str, password: str, name: str = "", email: str = "", role: str = APP_USER,
+                 api_access_token: str | None = None) -> User:
+        user = User(next_id(self.users), username, password, name, email, role, api_access_token=api_access_token)
+        self.users[user.id] = user
+        return user
+
+    def user_by_name(self, username: str) -> User | None:
+        return next((u for u in self.users.values() if u.username == username), None)
+
+    def add_project(self, name: str, description: str | None = None, owner_id: int = 0,
+                    identifier: str = "") -> Project:
+        now = int(time.time())
+        project = Project(next_id(self.projects), name, description, identifier.upper(), owner_id, last_modified=now)
+        for position, title in enumerate(DEFAULT_COLUMNS, 1):
+            self.column_ids += 1
+            project.columns.append({"id": self.column_ids, "title": title, "position": position})
+        self.projects[project.id] = project
+        return project
+
+    def project_role(self, project_id: int | None, user_id: int) -> str:
+        project = self.projects.get(project_id) if project_id else None
+        return project.members.get(user_id, "") if project else ""
+
+    def remove_project(self, project_id: int) -> bool:
+        if project_id not in self.projects:
+            return False
+        for task_id in [t.id for t in self.tasks.values() if t.project_id == project_id]:
+            self.remove_task(task_id)
+        del self.projects[project_id]
+        return True
+
+    # -- tasks ----------------------------------------------------------------------------------------------------
+    def add_task(self, project_id: int, title: str, **fields: Any) -> Task:
+        project = self.projects[project_id]
+        now = int(time.time())
+        column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
+        position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
+        task = Task(next_id(self.tasks), title, project_id, column_id=column_id, position=position,
+                    date_creation=now, date_modification=now, date_moved=now, **fields)
+        self.tasks[task.id] = task
+        return task
+
+    def remove_task(self, task_id: int) -> bool:
+        if task_id not in self.tasks:
+            return False
+        self.remove_all_files(task_id)
+        del self.tasks[task_id]
+        return True
+
+    # -- task files -----------------------------------------------------------------------------------------------
+    def add_file(self, task_id: int, filename: str, data: bytes, user_id: int) -> TaskFile:
+        now = int(time.time())
+        digest = hashlib.sha1((filename + str(now)).encode("utf-8", "surrogateescape")).hexdigest()
+        name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
+        blob = self.blobs.put(data)
+        f = TaskFile(next_id(self.files), name, f"tasks/{task_id}/{digest}", is_image_name(filename), task_id,
+                     now, user_id, blob.size, blob)
+        self.files[f.id] = f
+        return f
+
+    def task_files(self, task_id: int) -> list[TaskFile]:
+        return sorted((f for f in self.files.values() if f.task_id == task_id), key=name_sort_key)
+
+    def remove_file(self, file_id: int) -> bool:
+        f = self.files.pop(file_id, None)
+        if f is None:
+            return False
+        self.blobs.delete(f.blob.key)
+        return True
+
+    def remove_all_files(self, task_id: int) -> bool:
+        for file_id in sorted(f.id for f in self.files.values() if f.task_id == task_id):
+            self.remove_file(file_id)
+        return True
+
+    # -- admin and fixtures -----------------------------------------------------------------------------------------
+    def credentials(self) -> dict[str, Any]:
+        return {"token": self.app_token, "username": "jsonrpc",
+                "users": {u.username: u.password for u in self.users.values()}}
+
+    def snapshot(self) -> dict[str, Any]:
+        def files(task_id):
+            return [{"id": f.id, "name": f.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                     "size": f.size, "user_id": f.user_id, "sha256": f.blob.sha256} for f in self.task_files(task_id)]
+        return {
+            "users": [{k: v for k, v in asdict(u).items() if k not in ("failed_logins", "locked_until")}
+                      for u in self.users.values()],
+            "projects": [{"id": p.id, "name": p.name, "identifier": p.identifier, "owner_id": p.owner_id,
+                          "members": {str(k): v for k, v in p.members.items()}} for p in self.projects.values()],
+            "tasks": [{"id": t.id, "title": t.title, "project_id": t.project_id, "files": files(t.id)}
+                      for t in self.tasks.values()],
+        }
