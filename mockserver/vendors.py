@@ -40,6 +40,7 @@ class VendorContext:
 class Vendor:
     name: str
     prefixes: tuple[str, ...]                            # URL path prefixes, for the journal's vendor field
+    entry_path: str                                      # what a client's base URL points at, e.g. /jsonrpc.php
     routes: Callable[[Contracts], list[BaseRoute]]
     make_state: Callable[[VendorContext], VendorState]
 

@@ -26,4 +26,5 @@ from mockserver.kanboard.models import KanboardState
 from mockserver.kanboard.routes import routes
 from mockserver.vendors import Vendor
 
-VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), routes=routes, make_state=KanboardState)
+VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), entry_path="/jsonrpc.php",
+                routes=routes, make_state=KanboardState)

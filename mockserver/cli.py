@@ -1,0 +1,51 @@
+"""``mockserver serve``: start the mock server; the URL it listens on is printed alone on one line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mockserver import vendors
+from mockserver.settings import Settings
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mockserver", description="taskmock: mock task-attachment APIs")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="start the mock server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--vendor", action="append", choices=list(vendors.REGISTRY), dest="vendors",
+                       help="serve only this vendor (repeatable; default: all)")
+    serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
+    serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")
+    serve.add_argument("--journal-size", type=int, default=1000, help="requests the journal keeps; 0 switches it off")
+    serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
+                        seed=args.seed, journal_size=max(args.journal_size, 0))
+    from mockserver.app import create_app
+    from mockserver.server import bind_socket, make_server, url_of
+
+    try:
+        app = create_app(settings)
+        sock = bind_socket(settings.host, settings.port)
+    except (OSError, ValueError) as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    url = url_of(sock)
+
+    def ready(loop) -> None:
+        print(url, flush=True)
+
+    make_server(app, settings, ready, args.log_level).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,165 @@
+"""The ``taskmock`` pytest plugin, registered through the ``pytest11`` entry point: installing the package is
+enough.
+
+- ``taskmock``: the session's live server (real uvicorn on a port it bound itself), reset to its fixtures before
+  each test. ``taskmock.url`` is the base URL; ``taskmock.kanboard.url`` / ``.token`` / ``.username`` /
+  ``.users`` what a client needs; ``taskmock.requests(...)`` the journal; ``taskmock.state()`` the state.
+- ``taskmock_server``: the session-scoped server itself, for a test that wants the state it left.
+- ``taskmock_asgi``: a fresh app in-process, no socket: ``taskmock_asgi.post(path, ...)`` answers an
+  ``httpx.Response`` through httpx's ASGI transport; ``taskmock_asgi.async_client()`` for async tests.
+
+Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmock_seed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.settings import Settings
+
+
+def pytest_addoption(parser):
+    parser.addini("taskmock_fixtures", "fixture file for the taskmock server", default="")
+    parser.addini("taskmock_seed", "seed of taskmock's fake data", default="0")
+
+
+def settings_from(config) -> Settings:
+    fixtures = config.getini("taskmock_fixtures")
+    return Settings(host="127.0.0.1", port=0, fixtures=Path(config.rootpath, fixtures) if fixtures else None,
+                    seed=int(config.getini("taskmock_seed") or 0))
+
+
+class VendorHandle:
+    """What a client of one vendor needs: ``url`` plus that vendor's credentials as attributes."""
+
+    def __init__(self, url: str, credentials: dict[str, Any]):
+        self.url = url
+        self.credentials = credentials
+        for key, value in credentials.items():
+            setattr(self, key, value)
+
+    def __repr__(self) -> str:
+        return f"VendorHandle({self.url!r})"
+
+
+class _Handle:
+    """Shared by the live and in-process handles: vendor handles, journal and state views."""
+
+    url: str
+    app: Any
+
+    def _runtime(self):
+        return self.app.state.runtime
+
+    def _vendor_handles(self) -> None:
+        rt = self._runtime()
+        for vendor in rt.vendors:
+            setattr(self, vendor.name, VendorHandle(self.url + vendor.entry_path, rt.store[vendor.name].credentials()))
+
+    def _call(self, fn):
+        return fn()
+
+    def reset(self) -> None:
+        self._call(self._runtime().reset)
+        self._vendor_handles()
+
+    def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None):
+        return self._call(lambda: self._runtime().journal.entries(vendor=vendor, method=method, path=path))
+
+    def state(self, vendor: str | None = None) -> dict[str, Any]:
+        def snapshot():
+            states = self._runtime().store.states
+            return {n: s.snapshot() for n, s in states.items() if vendor is None or n == vendor}
+        return self._call(snapshot)
+
+
+class LiveServer(_Handle):
+    """uvicorn in a thread of the test process, on a port it bound itself; ready when it says so."""
+
+    def __init__(self, settings: Settings):
+        from mockserver.app import create_app
+        from mockserver.server import bind_socket, make_server, url_of
+
+        self.app = create_app(settings)
+        sock = bind_socket(settings.host, 0)
+        self.url = url_of(sock)
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+        def on_ready(loop):
+            self._loop = loop
+            self._ready.set()
+
+        self._server = make_server(self.app, settings, on_ready)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="taskmock-server", daemon=True)
+        self._thread.start()
+        while not self._ready.wait(0.5):
+            if not self._thread.is_alive():
+                raise RuntimeError("taskmock server failed to start")
+        self._vendor_handles()
+
+    def _call(self, fn):
+        """Run ``fn`` on the server's loop, so it never races a request being served."""
+        async def run():
+            return fn()
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+
+
+class AsgiHandle(_Handle):
+    """The app in-process: requests go through httpx's ASGI transport, no socket."""
+
+    def __init__(self, settings: Settings):
+        from mockserver.app import create_app
+
+        self.app = create_app(settings)
+        self.url = "http://taskmock"
+        self._vendor_handles()
+
+    def async_client(self, **kwargs):
+        import httpx
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.url, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs):
+        async def send():
+            async with self.async_client() as client:
+                return await client.request(method, path, **kwargs)
+        return asyncio.run(send())
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def close(self) -> None:
+        self._runtime().blobs.close()
+
+
+@pytest.fixture(scope="session")
+def taskmock_server(pytestconfig):
+    server = LiveServer(settings_from(pytestconfig))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def taskmock(taskmock_server):
+    taskmock_server.reset()
+    return taskmock_server
+
+
+@pytest.fixture
+def taskmock_asgi(pytestconfig):
+    handle = AsgiHandle(settings_from(pytestconfig))
+    yield handle
+    handle.close()

@@ -1,0 +1,45 @@
+"""uvicorn around the app: bound to a socket we open ourselves (so port 0 is known before serving), with a
+callback once the server really accepts connections. The CLI and the pytest plugin both start it this way."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Callable
+
+import uvicorn
+
+from mockserver.settings import Settings
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket, scheme: str = "http") -> str:
+    host, port = sock.getsockname()[:2]
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+class Server(uvicorn.Server):
+    """A uvicorn server that calls ``on_ready(loop)`` from its loop once it is listening."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[asyncio.AbstractEventLoop], None]):
+        super().__init__(config)
+        self.on_ready = on_ready
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit:
+            self.on_ready(asyncio.get_running_loop())
+
+
+def make_server(app, settings: Settings, on_ready, log_level: str = "warning") -> Server:
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="asyncio",
+                            timeout_graceful_shutdown=5)
+    return Server(config, on_ready)
