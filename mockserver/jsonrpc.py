@@ -182,8 +182,11 @@ class JsonRpcServer:
             return None if request_id is None else self._error(exc, request_id)
 
     def _error(self, exc: RpcError, request_id: Any) -> bytes:
-        return self.encode({"jsonrpc": "2.0", "error": exc.to_error(),
-                            "id": request_id if exc.id_echoed else None})
+        envelope = {"jsonrpc": "2.0", "error": exc.to_error(), "id": request_id if exc.id_echoed else None}
+        try:
+            return self.encode(envelope)
+        except EncodeError:             # the id itself cannot be encoded (a float past the double range)
+            return self.encode(dict(envelope, id=None))
 
 
 def params_from_schema(schema: dict[str, Any]) -> tuple[Param, ...]:

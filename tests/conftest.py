@@ -11,6 +11,11 @@ from tests.contracts import check_journal
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
 def _check(handle) -> None:
     check_journal(handle.app.state.runtime.contracts, handle.requests())
 

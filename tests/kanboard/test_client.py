@@ -1,0 +1,115 @@
+"""The official Python client (``kanboard`` 1.1.8) against the live mock, unchanged."""
+
+from __future__ import annotations
+
+import base64
+
+import kanboard
+import pytest
+
+
+@pytest.fixture
+def app_client(taskmock):
+    return kanboard.Client(url=taskmock.kanboard.url, username="jsonrpc", password=taskmock.kanboard.token)
+
+
+def user_client(taskmock, username):
+    return kanboard.Client(url=taskmock.kanboard.url, username=username,
+                           password=taskmock.kanboard.users[username])
+
+
+def test_task_file_round_trip(app_client):
+    """Kanboard's own integration test ``TaskFileProcedureTest::testAll``, ported."""
+    project_id = app_client.create_project(name="My project to test task files", description="Description")
+    assert project_id is not False
+    task_id = app_client.create_task(title="My task", project_id=project_id)
+    assert task_id is not False
+    file_id = app_client.create_task_file(project_id=project_id, task_id=task_id, filename="My file",
+                                          blob=base64.b64encode(b"plain text file").decode())
+    assert isinstance(file_id, int)
+    record = app_client.get_task_file(file_id=file_id)
+    assert record["name"] == "My file" and record["size"] == 15 and record["user_id"] == 0
+    assert base64.b64decode(app_client.download_task_file(file_id=file_id)) == b"plain text file"
+    listed = app_client.get_all_task_files(task_id=task_id)
+    assert [f["name"] for f in listed] == ["My file"]
+    assert listed[0]["username"] is None and listed[0]["user_name"] is None
+    assert app_client.remove_task_file(file_id=file_id) is True
+    assert app_client.get_all_task_files(task_id=task_id) == []
+    for name in ("one.txt", "two.txt"):
+        app_client.create_task_file(project_id=project_id, task_id=task_id, filename=name,
+                                    blob=base64.b64encode(b"x").decode())
+    assert app_client.remove_all_task_files(task_id=task_id) is True
+    assert app_client.get_all_task_files(task_id=task_id) == []
+
+
+def test_failure_values_come_back_as_the_client_sees_them_on_kanboard(app_client):
+    assert app_client.get_task_file(file_id=999) is None
+    assert app_client.create_task_file(project_id=1, task_id=999, filename="x", blob="eA==") is False
+    assert app_client.download_task_file(file_id=999) == ""
+    assert app_client.remove_task_file(file_id=999) is False
+    assert app_client.remove_all_task_files(task_id=999) is True
+
+
+def test_the_seeding_flow_of_kanboards_integration_tests(app_client):
+    """``BaseProcedureTest::setUp``: getUserByName, then createUser for each missing user."""
+    for username, role in (("superuser", "app-admin"), ("manager2", "app-manager"), ("user", "app-user")):
+        assert app_client.get_user_by_name(username=username) is None
+        user_id = app_client.create_user(username=username, password="password", name=username,
+                                         email=f"{username}@example.org", role=role)
+        assert app_client.get_user_by_name(username=username)["id"] == user_id
+    assert app_client.create_user(username="user", password="password") is False
+
+
+def test_user_credentials_follow_project_roles(taskmock, app_client):
+    member, viewer, outsider = (user_client(taskmock, n) for n in ("member", "viewer", "outsider"))
+    blob = base64.b64encode(b"by member").decode()
+    file_id = member.create_task_file(project_id=1, task_id=1, filename="member.txt", blob=blob)
+    listed = viewer.get_all_task_files(task_id=1)
+    assert [(f["name"], f["username"]) for f in listed] == [("member.txt", "member")]
+    assert viewer.download_task_file(file_id=file_id) == blob
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.create_task_file(project_id=1, task_id=1, filename="v.txt", blob=blob)
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.remove_task_file(file_id=file_id)
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        outsider.get_task_file(file_id=file_id)
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        member.get_task_file(file_id=999)     # user credentials: a missing file is 403, not null
+    assert member.remove_task_file(file_id=file_id) is True
+
+
+def test_client_errors(taskmock, app_client):
+    wrong = kanboard.Client(url=taskmock.kanboard.url, username="jsonrpc", password="wrong")
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 401: Unauthorized"):
+        wrong.get_all_task_files(task_id=1)
+    with pytest.raises(kanboard.ClientError, match="^Invalid params$"):
+        app_client.get_task_file(8)          # the client drops positional arguments: params {}
+    with pytest.raises(kanboard.ClientError, match="^Method not found$"):
+        app_client.delete_task_file(file_id=1)
+
+
+def test_custom_auth_header_as_the_client_sends_it(tmp_path):
+    """``auth_header`` makes the client send raw base64 user:password in that header, no 'Basic '."""
+    from mockserver.pytest_plugin import LiveServer
+    from mockserver.settings import Settings
+
+    fixtures = tmp_path / "fixtures.json"
+    fixtures.write_text('{"kanboard": {"app_token": "t0ken", "auth_header": "X-API-Auth",'
+                        ' "projects": [{"name": "P", "tasks": [{"title": "T"}]}]}}')
+    server = LiveServer(Settings(port=0, fixtures=fixtures))
+    try:
+        client = kanboard.Client(url=server.kanboard.url, username="jsonrpc", password="t0ken",
+                                 auth_header="X-API-Auth")
+        assert client.get_all_task_files(task_id=1) == []
+        plain = kanboard.Client(url=server.kanboard.url, username="jsonrpc", password="t0ken")
+        assert plain.get_all_task_files(task_id=1) == []      # Basic still works when the header is absent
+    finally:
+        server.stop()
+
+
+@pytest.mark.anyio
+async def test_async_calls(taskmock):
+    app_client = kanboard.Client(url=taskmock.kanboard.url, username="jsonrpc", password=taskmock.kanboard.token)
+    file_id = await app_client.create_task_file_async(project_id=1, task_id=1, filename="a.txt",
+                                                      blob=base64.b64encode(b"async").decode())
+    assert (await app_client.get_task_file_async(file_id=file_id))["name"] == "a.txt"
