@@ -25,9 +25,9 @@ async def reset(request: Request) -> Response:
 async def state(request: Request) -> Response:
     rt = _rt(request)
     wanted = request.query_params.get("vendor")
-    if wanted is not None and wanted not in rt.store.states:
+    if wanted is not None and wanted not in rt.store.vendors:
         return JSONResponse({"error": f"unknown vendor {wanted!r}"}, status_code=404)
-    return JSONResponse({name: s.snapshot() for name, s in rt.store.states.items()
+    return JSONResponse({name: s.snapshot() for name, s in rt.store.all().items()
                          if wanted is None or name == wanted})
 
 

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         blobs=blobs,
         contracts=contracts,
         journal=Journal(settings.journal_size, settings.journal_body_limit),
-        store=StateStore(vendors, settings, blobs),
+        store=StateStore(vendors, settings, blobs, contracts),
     )
 
     @contextlib.asynccontextmanager
@@ -63,9 +63,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             blobs.close()
 
-    routes = list(admin.routes())
+    routes = []
     for vendor in vendors:
         routes.extend(vendor.routes(contracts))
+    routes.extend(admin.routes())
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.runtime = rt
     app.add_middleware(JournalMiddleware, journal=rt.journal, vendor_of=rt.vendor_of)

@@ -35,23 +35,38 @@ class Journal:
 
     def entries(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
                 limit: int | None = None) -> list[dict[str, Any]]:
-        """Entries oldest first; ``path`` matches as a prefix, ``method`` case-insensitively."""
+        """Entries oldest first, as JSON-ready dicts; ``path`` matches as a prefix, ``method`` in any case."""
         found = [e for e in self._entries
                  if (vendor is None or e["vendor"] == vendor)
                  and (method is None or e["method"] == method.upper())
                  and (path is None or e["path"].startswith(path))]
-        return found[-limit:] if limit else found
+        return [_render(e) for e in (found[-limit:] if limit else found)]
 
-    def body_fields(self, prefix: str, chunks: list[bytes], size: int) -> dict[str, Any]:
-        data = b"".join(chunks)[: self.body_limit]
-        fields: dict[str, Any] = {f"{prefix}_size": size, f"{prefix}_truncated": size > len(data)}
-        try:
-            fields[prefix] = data.decode("utf-8")
-            fields[f"{prefix}_encoding"] = "utf-8"
-        except UnicodeDecodeError:
-            fields[prefix] = base64.b64encode(data).decode("ascii")
-            fields[f"{prefix}_encoding"] = "base64"
-        return fields
+
+def _pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+
+
+def _body_fields(prefix: str, capture: "_Capture") -> dict[str, Any]:
+    data = b"".join(capture.chunks)
+    fields: dict[str, Any] = {f"{prefix}_size": capture.size, f"{prefix}_truncated": capture.size > len(data)}
+    try:
+        fields[prefix] = data.decode("utf-8")
+        fields[f"{prefix}_encoding"] = "utf-8"
+    except UnicodeDecodeError:
+        fields[prefix] = base64.b64encode(data).decode("ascii")
+        fields[f"{prefix}_encoding"] = "base64"
+    return fields
+
+
+def _render(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry is kept raw (bytes, captures) and decoded only when someone reads the journal."""
+    out = {k: v for k, v in entry.items() if not k.startswith("_")}
+    out["headers"] = _pairs(entry["_headers"])
+    out["response_headers"] = _pairs(entry["_response_headers"])
+    out.update(_body_fields("body", entry["_body"]))
+    out.update(_body_fields("response_body", entry["_response_body"]))
+    return out
 
 
 class _Capture:
@@ -85,7 +100,7 @@ class JournalMiddleware:
             return
         limit = self.journal.body_limit
         request_body, response_body = _Capture(limit), _Capture(limit)
-        response: dict[str, Any] = {"status": None, "headers": []}
+        response: dict[str, Any] = {"status": None, "headers": ()}
 
         async def receive_and_record():
             message = await receive()
@@ -96,7 +111,7 @@ class JournalMiddleware:
         async def send_and_record(message):
             if message["type"] == "http.response.start":
                 response["status"] = message["status"]
-                response["headers"] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
+                response["headers"] = message["headers"]
             elif message["type"] == "http.response.body":
                 response_body.add(message.get("body", b""))
             await send(message)
@@ -105,16 +120,15 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive_and_record, send_and_record)
         finally:
-            entry = {
+            self.journal.add({
                 "time": started,
                 "vendor": self.vendor_of(scope["path"]),
                 "method": scope["method"],
                 "path": scope["path"],
                 "query": scope["query_string"].decode("latin-1"),
-                "headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
                 "status": response["status"],
-                "response_headers": response["headers"],
-            }
-            entry.update(self.journal.body_fields("body", request_body.chunks, request_body.size))
-            entry.update(self.journal.body_fields("response_body", response_body.chunks, response_body.size))
-            self.journal.add(entry)
+                "_headers": scope["headers"],
+                "_response_headers": response["headers"],
+                "_body": request_body,
+                "_response_body": response_body,
+            })

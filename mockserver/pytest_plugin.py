@@ -65,15 +65,17 @@ class _Handle:
         return fn()
 
     def reset(self) -> None:
-        self._call(self._runtime().reset)
-        self._vendor_handles()
+        def reset_and_describe():
+            self._runtime().reset()
+            self._vendor_handles()
+        self._call(reset_and_describe)
 
     def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None):
         return self._call(lambda: self._runtime().journal.entries(vendor=vendor, method=method, path=path))
 
     def state(self, vendor: str | None = None) -> dict[str, Any]:
         def snapshot():
-            states = self._runtime().store.states
+            states = self._runtime().store.all()
             return {n: s.snapshot() for n, s in states.items() if vendor is None or n == vendor}
         return self._call(snapshot)
 
@@ -102,7 +104,7 @@ class LiveServer(_Handle):
         while not self._ready.wait(0.5):
             if not self._thread.is_alive():
                 raise RuntimeError("taskmock server failed to start")
-        self._vendor_handles()
+        self._call(self._vendor_handles)
 
     def _call(self, fn):
         """Run ``fn`` on the server's loop, so it never races a request being served."""

@@ -4,6 +4,7 @@ callback once the server really accepts connections. The CLI and the pytest plug
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 from typing import Callable
 
@@ -34,6 +35,13 @@ class Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[asyncio.AbstractEventLoop], None]):
         super().__init__(config)
         self.on_ready = on_ready
+
+    def handle_exit(self, sig: int, frame) -> None:
+        """SIGTERM/SIGINT ask for a graceful stop that exits 0 (uvicorn would re-raise the signal afterwards);
+        a second SIGINT forces it."""
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        self.should_exit = True
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets=sockets)

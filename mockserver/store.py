@@ -1,23 +1,36 @@
-"""The state store: one state object per vendor, built from that vendor's fixture section and reset to it."""
+"""The state store: one state object per vendor, built from that vendor's fixture section and reset to it.
+
+Fixture sections are read and checked against ``contracts/<vendor>/fixtures.json`` at start, so a broken
+fixture file stops the server before it says it is ready. A vendor's state is built on first use (the fake
+data behind it costs more than the rest of start-up together), and again on first use after a reset.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from jsonschema.exceptions import best_match
+
 from mockserver.blobs import BlobStore
+from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
 from mockserver.settings import Settings
 from mockserver.vendors import Vendor, VendorContext
 
 
 class StateStore:
-    def __init__(self, vendors: list[Vendor], settings: Settings, blobs: BlobStore):
+    def __init__(self, vendors: list[Vendor], settings: Settings, blobs: BlobStore, contracts: Contracts):
         self.vendors = {v.name: v for v in vendors}
         self.settings = settings
         self.blobs = blobs
         self.fixtures = load_fixtures(settings.fixtures)
         self.states: dict[str, Any] = {}
-        self.reset()
+        for name in self.vendors:
+            check = contracts.validators.get(f"{name}/fixtures")
+            error = check and best_match(check.iter_errors(self.fixtures.get(name, {})))
+            if error:
+                where = "/".join(str(p) for p in error.absolute_path)
+                raise ValueError(f"fixtures: {name}/{where}: {error.message}")
 
     def _build(self, vendor: Vendor):
         context = VendorContext(
@@ -31,7 +44,13 @@ class StateStore:
     def reset(self) -> None:
         """Every vendor back to its fixtures; every stored blob dropped."""
         self.blobs.clear()
-        self.states = {name: self._build(vendor) for name, vendor in self.vendors.items()}
+        self.states = {}
 
     def __getitem__(self, vendor: str):
-        return self.states[vendor]
+        state = self.states.get(vendor)
+        if state is None:
+            state = self.states[vendor] = self._build(self.vendors[vendor])
+        return state
+
+    def all(self) -> dict[str, Any]:
+        return {name: self[name] for name in self.vendors}

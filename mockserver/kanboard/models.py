@@ -93,6 +93,10 @@ class TaskFile:
     user_id: int
     size: int
     blob: Blob
+    etag: str = field(init=False, default="")   # md5(path): Kanboard computes it on each read; the path never changes, so once here
+
+    def __post_init__(self):
+        self.etag = hashlib.md5(self.path.encode("ascii")).hexdigest()
 
 
 def next_id(table: dict[int, Any]) -> int:
@@ -135,6 +139,8 @@ class KanboardState:
             project = self.add_project(entry.get("name") or fake.title(2), entry.get("description") or fake.text(),
                                        identifier=entry.get("identifier", ""))
             for username, role in entry.get("members", {}).items():
+                if username not in by_name:
+                    raise ValueError(f"fixtures: kanboard project {project.name!r}: no user {username!r}")
                 project.members[by_name[username]] = role
             for task in entry.get("tasks", []):
                 self.add_task(project.id, task.get("title") or fake.title(4), description=task.get("description", ""))

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -100,10 +99,6 @@ def php_string(value: Any) -> str:
     return str(value)
 
 
-def etag(path: str) -> str:
-    return hashlib.md5(path.encode("utf-8")).hexdigest()
-
-
 def file_record(f, users: dict | None = None) -> dict[str, Any]:
     """``getTaskFile``'s raw row plus etag; with ``users`` (``getAllTaskFiles``) the username/user_name join."""
     record: dict[str, Any] = {
@@ -114,5 +109,5 @@ def file_record(f, users: dict | None = None) -> dict[str, Any]:
         user = users.get(f.user_id)
         record["username"] = user.username if user else None
         record["user_name"] = user.name if user else None
-    record["etag"] = etag(f.path)
+    record["etag"] = f.etag
     return record

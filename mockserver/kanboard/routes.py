@@ -17,12 +17,15 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 def build_server(contracts: Contracts) -> JsonRpcServer:
     request_contract = contracts.validator("kanboard/request")
-    params = {name.split("/")[1][: -len(".params")]: contracts.validator(name)
-              for name in contracts.names("kanboard") if name.endswith(".params")}
+    # only the params contracts that constrain a value need running; the others accept any JSON value
+    constrained = {name.split("/")[1][: -len(".params")]: contracts.validator(name)
+                   for name in contracts.names("kanboard")
+                   if name.endswith(".params") and _constrains(contracts.schema(name))}
 
     def check_args(proc, args) -> None:
         """A value of a JSON type PHP cannot take there (an array blob, a non-array tags) is a TypeError."""
-        if not params[proc.name].is_valid(dict(zip((p.name for p in proc.params), args))):
+        validator = constrained.get(proc.name)
+        if validator is not None and not validator.is_valid(dict(zip((p.name for p in proc.params), args))):
             raise PhpFatalError()
 
     return JsonRpcServer(
@@ -34,6 +37,13 @@ def build_server(contracts: Contracts) -> JsonRpcServer:
         before=handlers.before,
         check_args=check_args,
     )
+
+
+_ANNOTATIONS = {"default", "description", "title"}
+
+
+def _constrains(schema: dict) -> bool:
+    return any(set(prop) - _ANNOTATIONS for prop in schema.get("properties", {}).values())
 
 
 async def _read_body(request: Request) -> bytes:

@@ -1,0 +1,86 @@
+"""``mockserver serve`` as CI scripts run it: a real process, the URL on one line, SIGTERM to stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+
+def start(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    url = process.stdout.readline().strip()       # printed once the server accepts connections
+    if not url:
+        process.kill()
+        raise AssertionError(process.stderr.read())
+    return process, url
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, json.loads(response.read())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_its_url_answers_health_and_stops_cleanly(sig):
+    process, url = start()
+    try:
+        assert url.startswith("http://127.0.0.1:")
+        status, body = get_json(url + "/__admin/health")
+        assert status == 200 and body["vendors"] == ["kanboard"]
+        process.send_signal(sig)
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_blobs_are_removed_on_shutdown(tmp_path):
+    process, url = start(env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        request = urllib.request.Request(url + "/jsonrpc.php", method="POST", data=json.dumps(
+            {"jsonrpc": "2.0", "method": "createTaskFile", "params": [1, 1, "a.txt", "eA=="], "id": 1}).encode(),
+            headers={"Authorization": "Basic anNvbnJwYzprYW5ib2FyZC1hcHAtdG9rZW4="})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["result"] == 1
+        _, state = get_json(url + "/__admin/state")
+        assert state["kanboard"]["tasks"][0]["files"][0]["name"] == "a.txt"
+        [blob_dir] = tmp_path.glob("taskmock-blobs-*")
+        assert len(list(blob_dir.iterdir())) == 1
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+        assert not blob_dir.exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_fixtures_and_seed(tmp_path):
+    fixtures = tmp_path / "mine.json"
+    fixtures.write_text(json.dumps({"kanboard": {"app_token": "mine", "users": [{"username": "zed", "password": "zed-secret"}]}}))
+    names = []
+    for seed in ("1", "1", "2"):
+        process, url = start("--fixtures", str(fixtures), "--seed", seed, "--vendor", "kanboard")
+        try:
+            users = get_json(url + "/__admin/state")[1]["kanboard"]["users"]
+            assert [u["username"] for u in users] == ["zed"]
+            names.append(users[0]["name"])
+        finally:
+            process.terminate()
+            process.wait(10)
+    assert names[0] == names[1] != names[2]
+
+
+def test_bad_arguments_fail_with_a_message():
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--vendor", "nope"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "invalid choice: 'nope'" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--fixtures", "/does/not/exist"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "No such file" in result.stderr

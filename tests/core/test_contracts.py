@@ -1,0 +1,51 @@
+"""The contracts themselves: valid schemas, one params and one result contract per procedure."""
+
+from __future__ import annotations
+
+import json
+
+from jsonschema import Draft202012Validator
+
+from mockserver.contracts import Contracts
+from mockserver.fixtures import Fake, data_dir, load_fixtures
+from mockserver.kanboard.handlers import PROCEDURES
+
+
+def test_every_contract_is_a_valid_schema():
+    paths = sorted(data_dir("contracts").rglob("*.json"))
+    assert paths
+    for path in paths:
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_each_kanboard_procedure_has_its_contracts_and_signature():
+    contracts = Contracts(["kanboard"])
+    for func in PROCEDURES:
+        params = contracts.schema(f"kanboard/{func.__name__}.params")
+        assert f"kanboard/{func.__name__}.result" in contracts
+        code = func.__code__
+        assert list(params["properties"]) == list(code.co_varnames[1:code.co_argcount]), func.__name__
+
+
+def test_fixture_files_replace_whole_vendor_sections(tmp_path):
+    own = tmp_path / "own.json"
+    own.write_text('{"kanboard": {"users": []}}')
+    assert load_fixtures(own)["kanboard"] == {"users": []}
+    assert load_fixtures()["kanboard"]["users"]
+
+
+def test_fake_data_is_seeded():
+    assert Fake(1, "kanboard").name() == Fake(1, "kanboard").name()
+    assert Fake(1, "kanboard").name() != Fake(2, "kanboard").name()
+
+
+def test_a_broken_fixture_file_stops_the_server_at_start(tmp_path):
+    import pytest
+
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kanboard": {"users": [{"username": "x"}]}}')
+    with pytest.raises(ValueError, match="'password' is a required property"):
+        create_app(Settings(fixtures=bad))
