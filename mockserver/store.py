@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema.exceptions import best_match
-
 from mockserver.blobs import BlobStore
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
@@ -26,11 +24,10 @@ class StateStore:
         self.fixtures = load_fixtures(settings.fixtures)
         self.states: dict[str, Any] = {}
         for name in self.vendors:
-            check = contracts.validators.get(f"{name}/fixtures")
-            error = check and best_match(check.iter_errors(self.fixtures.get(name, {})))
-            if error:
-                where = "/".join(str(p) for p in error.absolute_path)
-                raise ValueError(f"fixtures: {name}/{where}: {error.message}")
+            if f"{name}/fixtures" in contracts:
+                error = contracts.error(f"{name}/fixtures", self.fixtures.get(name, {}))
+                if error:
+                    raise ValueError(f"fixtures: {error.replace('data', name, 1)}")
 
     def _build(self, vendor: Vendor):
         context = VendorContext(

@@ -16,23 +16,23 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def build_server(contracts: Contracts) -> JsonRpcServer:
-    request_contract = contracts.validator("kanboard/request")
+    request_contract = contracts.check("kanboard/request")
     # only the params contracts that constrain a value need running; the others accept any JSON value
-    constrained = {name.split("/")[1][: -len(".params")]: contracts.validator(name)
+    constrained = {name.split("/")[1][: -len(".params")]: contracts.check(name)
                    for name in contracts.names("kanboard")
                    if name.endswith(".params") and _constrains(contracts.schema(name))}
 
     def check_args(proc, args) -> None:
         """A value of a JSON type PHP cannot take there (an array blob, a non-array tags) is a TypeError."""
-        validator = constrained.get(proc.name)
-        if validator is not None and not validator.is_valid(dict(zip((p.name for p in proc.params), args))):
+        check = constrained.get(proc.name)
+        if check is not None and not check(dict(zip((p.name for p in proc.params), args))):
             raise PhpFatalError()
 
     return JsonRpcServer(
         procedures_from(handlers.PROCEDURES, lambda n: contracts.schema(f"kanboard/{n}.params"), handlers.meta),
         decode=render.decode,
         encode=render.encode,
-        is_valid_request=request_contract.is_valid,
+        is_valid_request=request_contract,
         authenticate=handlers.authenticate,
         before=handlers.before,
         check_args=check_args,

@@ -47,5 +47,19 @@ def test_a_broken_fixture_file_stops_the_server_at_start(tmp_path):
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"kanboard": {"users": [{"username": "x"}]}}')
-    with pytest.raises(ValueError, match="'password' is a required property"):
+    with pytest.raises(ValueError, match=r"^fixtures: kanboard.users\[0\] must contain \['password'\]"):
         create_app(Settings(fixtures=bad))
+
+
+def test_the_compiled_checks_agree_with_jsonschema():
+    contracts = Contracts(["kanboard"])
+    samples = [None, True, 0, 1, -1, 1.5, "", "2.0", "x", [], [1], {}, {"a": 1}, {"jsonrpc": "2.0", "method": "m"},
+               {"jsonrpc": 2.0, "method": "m"}, {"jsonrpc": "2.0", "method": 1}, {"jsonrpc": "2.0", "method": "m",
+               "params": "p"}, {"jsonrpc": "2.0", "method": "m", "params": None}, {"jsonrpc": True, "method": "m"}]
+    params = [{"project_id": 1, "task_id": 1, "filename": f, "blob": b} for f in ("x", 1, None, [], {}, True)
+              for b in ("eA==", 2, None, [], {"a": 1}, False)]
+    params += [{"title": "t", "project_id": 1, "tags": t} for t in ([], {}, "x", None, 1)]
+    for name, instances in (("kanboard/request", samples), ("kanboard/createTaskFile.params", params),
+                            ("kanboard/createTask.params", params)):
+        for instance in instances:
+            assert contracts.check(name)(instance) == contracts.validator(name).is_valid(instance), (name, instance)
