@@ -30,8 +30,9 @@ def request_bytes(host: str, body: bytes) -> bytes:
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-def start(command: list[str]) -> tuple[subprocess.Popen, str, float]:
-    """Start a server; return it, its URL, and seconds from process start to health answering 200."""
+def start(command: list[str]) -> tuple[subprocess.Popen, str, float, float]:
+    """Start a server; return it, its URL, and seconds from process start to health answering 200 and to the
+    first answer on /jsonrpc.php (the mock builds a vendor's state on its first request)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = process.stdout.readline().strip()
@@ -39,9 +40,15 @@ def start(command: list[str]) -> tuple[subprocess.Popen, str, float]:
         try:
             with urllib.request.urlopen(url + "/__admin/health", timeout=2) as response:
                 if response.status == 200:
-                    return process, url, time.perf_counter() - started
+                    ready = time.perf_counter() - started
+                    break
         except OSError:
             time.sleep(0.002)
+    body = json.dumps({"jsonrpc": "2.0", "method": "getVersion", "id": 1}).encode()
+    request = urllib.request.Request(url + "/jsonrpc.php", data=body, method="POST",
+                                     headers={"Authorization": f"Basic {TOKEN}"})
+    urllib.request.urlopen(request).read()
+    return process, url, ready, time.perf_counter() - started
 
 
 async def drive(url: str, payload: bytes, connections: int, seconds: float) -> float:
@@ -87,11 +94,13 @@ def main() -> None:
     }
     rates: dict[str, list[float]] = {name: [] for name in servers}
     ready: dict[str, list[float]] = {name: [] for name in servers}
+    first: dict[str, list[float]] = {name: [] for name in servers}
     for _ in range(args.rounds):                      # interleaved, so drift on a noisy machine hits both
         for name, command in servers.items():
-            process, url, startup = start(command)
+            process, url, startup, first_answer = start(command)
             try:
                 ready[name].append(startup)
+                first[name].append(first_answer)
                 if name == "taskmock":
                     seed_files(url)
                 host = url.split("//")[1]
@@ -102,7 +111,8 @@ def main() -> None:
                 process.wait(10)
     for name in servers:
         print(f"{name:15s} {statistics.median(rates[name]):8.0f} req/s   ready in "
-              f"{statistics.median(ready[name]) * 1000:6.1f} ms   (rounds: "
+              f"{statistics.median(ready[name]) * 1000:6.1f} ms, first answer in "
+              f"{statistics.median(first[name]) * 1000:6.1f} ms   (rounds: "
               + ", ".join(f"{r:.0f}" for r in rates[name]) + ")")
     ratio = statistics.median(rates["taskmock"]) / statistics.median(rates["bare starlette"])
     print(f"throughput ratio taskmock / bare starlette: {ratio:.2f}")
