@@ -1,6 +1,8 @@
 """JSON Schema contracts: every schema under ``contracts/`` is loaded when the app is built.
 
 A contract is named by its path below ``contracts/`` without ``.json``: ``kanboard/createTaskFile.params``.
+A vendor's own Swagger 2.0 document (``*.swagger.json``) is kept whole in ``documents`` and each of its
+definitions becomes a contract of its own name: ``toggl/models.TaskAttachment``.
 Request contracts are enforced by the server (each vendor maps a breach to the error that vendor sends);
 response contracts are checked by the test-suite on every response it sees.
 
@@ -21,13 +23,28 @@ import fastjsonschema
 from mockserver.fixtures import data_dir
 
 
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+
+
+def swagger_schema(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    """A Swagger 2.0 schema as a standalone Draft 4 schema: ``#/definitions/...`` references resolve."""
+    return {"$schema": DRAFT4, **schema, "definitions": document.get("definitions", {})}
+
+
 class Contracts:
     def __init__(self, vendors: tuple[str, ...] | list[str], root: Path | None = None):
         self.root = root or data_dir("contracts")
         self.schemas: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
         for vendor in vendors:
             for path in sorted((self.root / vendor).glob("*.json")):
-                self.schemas[f"{vendor}/{path.name[:-5]}"] = json.loads(path.read_text(encoding="utf-8"))
+                document = json.loads(path.read_text(encoding="utf-8"))
+                if path.name.endswith(".swagger.json"):
+                    self.documents[f"{vendor}/{path.name[:-len('.swagger.json')]}"] = document
+                    for name, definition in document.get("definitions", {}).items():
+                        self.schemas[f"{vendor}/{name}"] = swagger_schema(definition, document)
+                else:
+                    self.schemas[f"{vendor}/{path.name[:-5]}"] = document
         self._compiled: dict[str, Callable[[Any], Any]] = {}
         self._validators: dict[str, Any] = {}
 
@@ -68,8 +85,9 @@ class Contracts:
         return check
 
     def validator(self, name: str):
-        """jsonschema's validator for contract ``name`` (Draft 2020-12)."""
+        """jsonschema's validator for contract ``name``, of the draft its ``$schema`` names."""
         if name not in self._validators:
-            from jsonschema import Draft202012Validator
-            self._validators[name] = Draft202012Validator(self.schemas[name])
+            from jsonschema.validators import validator_for
+            schema = self.schemas[name]
+            self._validators[name] = validator_for(schema)(schema)
         return self._validators[name]

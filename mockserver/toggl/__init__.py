@@ -1,0 +1,28 @@
+"""Toggl Focus: task and project attachments, storage usage and tasks, under
+``/api/organizations/{organization_id}/workspaces/{workspace_id}``.
+
+Spec: ``shared/vendors/toggl-focus.md`` and the vendor's own Swagger 2.0 for these routes, kept here as the
+contract ``contracts/toggl/focus.swagger.json`` (every response of the test-suite is checked against it), and
+the seed page ``shared/seeds/003_afe438d186d622cb.txt``.
+
+Inferred, not documented (each switchable where the spec asks): error bodies are what each route's Swagger
+declares (a JSON string on attachment routes, ``response.Error`` on task routes), or ``response.Error``
+everywhere with the option ``error_body: "object"``; an unknown task's attachment list is 404 "Task does not
+exist", or ``[]`` with ``unknown_task_list: "empty"``; the list's default order is display_order ascending;
+``display_order`` must be a whole number; ``name`` defaults to the uploaded filename; ``mime_type`` is the
+part's Content-Type, else guessed from the filename; a workspace of another organization, or one the key's
+user is not in, is 403 "Insufficient permissions"; the ``token`` query parameter is accepted wherever the
+Bearer header is; over a free organization's storage limit an upload is 400; ``/view`` answers the bytes
+with ``Content-Disposition: inline``. The hourly quota (free 30, starter 240, premium 600 requests per user
+and organization) is counted and shown in ``X-Toggl-Quota-Remaining`` / ``X-Toggl-Quota-Resets-In`` always,
+and enforced with 402 only with the option ``quota_enforced: true``.
+
+Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``.
+"""
+
+from mockserver.toggl.models import TogglState
+from mockserver.toggl.routes import routes
+from mockserver.vendors import Vendor
+
+VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/",), entry_path="/api", routes=routes,
+                make_state=TogglState)
