@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.pytest_plugin import AsgiHandle
+from mockserver.vendors import REGISTRY
 from mockserver.settings import Settings
 from tests.kanboard.rpc import Rpc
 
@@ -21,7 +22,7 @@ def test_reset_returns_to_the_fixtures_and_drops_blobs(taskmock_asgi):
     assert any(blob_dir.iterdir())
     before = taskmock_asgi.get("/__admin/state").json()
     assert before["kanboard"]["tasks"][0]["files"][0]["id"] == file_id
-    assert taskmock_asgi.post("/__admin/reset").json() == {"reset": ["kanboard"]}
+    assert taskmock_asgi.post("/__admin/reset").json() == {"reset": list(REGISTRY)}
     after = taskmock_asgi.get("/__admin/state?vendor=kanboard").json()
     assert after["kanboard"]["tasks"][0]["files"] == []
     assert not any(blob_dir.iterdir())
