@@ -20,6 +20,7 @@ from mockserver.fixtures import Fake
 REGISTRY: dict[str, str] = {
     "kanboard": "mockserver.kanboard",
     "toggl": "mockserver.toggl",
+    "projectcor": "mockserver.projectcor",
 }
 
 

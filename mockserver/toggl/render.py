@@ -8,9 +8,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from mockserver.blobs import BlobStore
+from mockserver.downloads import file_response
 from mockserver.toggl.errors import TogglError
 from mockserver.toggl.models import Attachment, Task, rfc3339
 
@@ -65,9 +66,7 @@ def _json(data: Any, aggregations: bool) -> Any:
 def response(reply: Reply, blobs: BlobStore) -> Response:
     if reply.view:
         a: Attachment = reply.data
-        filename = a.name.replace('"', "")
-        return FileResponse(blobs.path(a.blob.key), media_type=a.mime_type,
-                            headers={"Content-Disposition": f'inline; filename="{filename}"'})
+        return file_response(blobs, a.blob, a.mime_type, a.name, kind="inline")
     if reply.data is None:
         return Response(status_code=reply.status)
     return json_response(_json(reply.data, reply.aggregations), reply.status)

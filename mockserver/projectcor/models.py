@@ -1,0 +1,163 @@
+"""ProjectCOR state: API clients (key and secret), issued tokens, users, tasks from the fixtures, and task
+attachments with their versions (bytes in the blob store); plus the upload rules the fixtures set."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from mockserver.blobs import Blob, BlobStore
+from mockserver.vendors import VendorContext
+
+DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Client:
+    api_key: str
+    client_secret: str
+    user_id: int
+
+
+@dataclass
+class Token:
+    access_token: str
+    refresh_token: str
+    user_id: int
+    expires_at: float
+
+
+@dataclass
+class User:
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    role_id: int = 3
+
+
+@dataclass
+class Task:
+    id: int
+    title: str
+    project_id: int | None = None
+
+
+@dataclass
+class Attachment:
+    id: int
+    task_id: int
+    user_id: int
+    originalname: str
+    filename: str
+    mime_type: str
+    blob: Blob
+    available: bool = True
+    status: str | None = None
+    token: str | None = None
+    created_from: str = "task_panel"
+    attachment_parent_id: int | None = None
+    version: int = 1
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def extension(self) -> str:
+        return self.originalname.rsplit(".", 1)[1].lower() if "." in self.originalname else ""
+
+
+class CorState:
+    def __init__(self, context: VendorContext):
+        fixture, fake = context.fixture, context.fake
+        self.blobs: BlobStore = context.blobs
+        self.clock_offset = 0.0                    # tests move time forward to expire tokens
+        self.token_ttl: int = fixture.get("token_ttl", 3600)
+        self.company_id: int = fixture.get("company_id", 1)
+        self.rules = {**DEFAULT_RULES, **fixture.get("upload_rules", {})}
+        self.signing_key = secrets.token_bytes(32)          # signs the JWT access tokens
+        self.clients = [Client(c["api_key"], c["client_secret"], c["user_id"]) for c in fixture.get("clients", [])]
+        self.users: dict[int, User] = {}
+        for u in fixture.get("users", []):
+            first, _, last = (u.get("name") or fake.name()).partition(" ")
+            self.users[u["id"]] = User(u["id"], u.get("first_name", first), u.get("last_name", last),
+                                       u.get("email") or fake.email(f"{first} {last}"), u.get("role_id", 3))
+        self.tasks = {t["id"]: Task(t["id"], t.get("title") or fake.title(4), t.get("project_id"))
+                      for t in fixture.get("tasks", [])}
+        self.tokens: dict[str, Token] = {}
+        self.attachments: dict[int, Attachment] = {}
+        self.next_id = fixture.get("first_attachment_id", 1)
+
+    def now(self) -> float:
+        return time.time() + self.clock_offset
+
+    # -- tokens ---------------------------------------------------------------------------------------------------
+    def client(self, api_key: str, secret: str) -> Client | None:
+        return next((c for c in self.clients
+                     if hmac.compare_digest(c.api_key, api_key) and hmac.compare_digest(c.client_secret, secret)),
+                    None)
+
+    def _jwt(self, user_id: int, issued: float) -> str:
+        def part(obj: dict) -> str:
+            raw = json.dumps(obj, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        head = part({"alg": "HS256", "typ": "JWT"})
+        body = part({"uid": user_id, "company_id": self.company_id, "iat": int(issued),
+                     "exp": int(issued) + self.token_ttl, "jti": secrets.token_hex(8)})
+        signature = hmac.new(self.signing_key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+    def issue(self, user_id: int) -> Token:
+        issued = self.now()
+        token = Token(self._jwt(user_id, issued), secrets.token_urlsafe(32), user_id, issued + self.token_ttl)
+        self.tokens[token.access_token] = token
+        return token
+
+    def refresh(self, refresh_token: str) -> Token | None:
+        old = next((t for t in self.tokens.values() if t.refresh_token == refresh_token), None)
+        if old is None:
+            return None
+        del self.tokens[old.access_token]          # the old pair is spent
+        return self.issue(old.user_id)
+
+    # -- attachments ----------------------------------------------------------------------------------------------
+    def task_attachments(self, task_id: int) -> list[Attachment]:
+        return sorted((a for a in self.attachments.values() if a.task_id == task_id), key=lambda a: a.id)
+
+    def add_attachment(self, **fields: Any) -> Attachment:
+        attachment = Attachment(id=self.next_id, **fields)
+        self.next_id += 1
+        self.attachments[attachment.id] = attachment
+        return attachment
+
+    def next_version(self, parent: Attachment) -> int:
+        root = parent.attachment_parent_id or parent.id
+        chain = [a for a in self.attachments.values() if a.id == root or a.attachment_parent_id == root]
+        return max(a.version for a in chain) + 1
+
+    # -- admin ----------------------------------------------------------------------------------------------------
+    def credentials(self) -> dict[str, Any]:
+        first = self.clients[0] if self.clients else None
+        return {"api_key": first.api_key if first else None,
+                "client_secret": first.client_secret if first else None,
+                "task_ids": sorted(self.tasks)}
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "users": [vars(u) for u in self.users.values()],
+            "tasks": [{"id": t.id, "title": t.title, "project_id": t.project_id,
+                       "attachments": [{"id": a.id, "name": a.originalname, "size": a.blob.size,
+                                        "version": a.version, "attachment_parent_id": a.attachment_parent_id,
+                                        "sha256": a.blob.sha256} for a in self.task_attachments(t.id)]}
+                      for t in self.tasks.values()],
+            "tokens": len(self.tokens),
+        }
