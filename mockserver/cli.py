@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -21,14 +22,37 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")
     serve.add_argument("--journal-size", type=int, default=1000, help="requests the journal keeps; 0 switches it off")
+    serve.add_argument("--set", action="append", default=[], metavar="VENDOR.KEY=VALUE", dest="options",
+                       help="a vendor option, e.g. toggl.quota_enforced=true (VALUE is JSON, or else a string)")
     serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     return p
 
 
+def vendor_options(pairs: list[str]) -> dict[str, dict]:
+    """``["toggl.quota_enforced=true"]`` -> ``{"toggl": {"quota_enforced": True}}``."""
+    options: dict[str, dict] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        vendor, dot, name = key.partition(".")
+        if not sep or not dot or not name:
+            raise ValueError(f"--set {pair!r}: expected VENDOR.KEY=VALUE")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        options.setdefault(vendor, {})[name] = value
+    return options
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    try:
+        options = vendor_options(args.options)
+    except ValueError as exc:
+        cli.error(str(exc))
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
-                        seed=args.seed, journal_size=max(args.journal_size, 0))
+                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options)
     from mockserver.app import create_app
     from mockserver.server import bind_socket, make_server, url_of
 

@@ -85,9 +85,17 @@ class Contracts:
         return check
 
     def validator(self, name: str):
-        """jsonschema's validator for contract ``name``, of the draft its ``$schema`` names."""
+        """jsonschema's validator for contract ``name``, of the draft its ``$schema`` names; a ``$ref`` to
+        ``other.json`` finds the vendor's contract ``other``."""
         if name not in self._validators:
             from jsonschema.validators import validator_for
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            vendor = name.split("/")[0]
+            registry = Registry().with_resources(
+                (f"{other.split('/', 1)[1]}.json", Resource.from_contents(self.schemas[other], DRAFT202012))
+                for other in self.names(vendor))
             schema = self.schemas[name]
-            self._validators[name] = validator_for(schema)(schema)
+            self._validators[name] = validator_for(schema)(schema, registry=registry)
         return self._validators[name]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from mockserver.contracts import Contracts
+from jsonschema.validators import validator_for
+
+from mockserver.contracts import Contracts, swagger_schema
 
 
 def _kanboard_expected_methods(request: Any) -> list[str | None]:
@@ -48,7 +51,67 @@ def check_kanboard(contracts: Contracts, entry: dict[str, Any]) -> None:
             contracts.validator(names[method.lower()]).validate(r["result"])
 
 
-CHECKS = {"kanboard": check_kanboard}
+def _json_body(entry: dict[str, Any]) -> Any:
+    """The response body as JSON, or None when it is not JSON or was cut by the journal."""
+    content_type = dict(entry["response_headers"]).get("content-type", "")
+    if entry["response_body_truncated"] or not content_type.startswith("application/json"):
+        return None
+    return json.loads(entry["response_body"])
+
+
+def _swagger_operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+    base = document.get("basePath", "")
+    for template, operations in document["paths"].items():
+        pattern = "^" + re.escape(base + template).replace(r"\{", "{").replace(r"\}", "}") + "$"
+        pattern = re.sub(r"\{[a-z_]+\}", "[^/]+", pattern)
+        if re.match(pattern, path) and method.lower() in operations:
+            return operations[method.lower()]
+    return None
+
+
+def check_toggl(contracts: Contracts, entry: dict[str, Any]) -> None:
+    """Against the vendor's own Swagger: the declared schema of the response's status, when it declares one.
+    401, 402 and 403 are not declared for these routes (security was cut from the copy): response.Error."""
+    document = contracts.documents["toggl/focus"]
+    operation = _swagger_operation(document, entry["method"], entry["path"])
+    assert operation is not None, f"no Swagger operation for {entry['method']} {entry['path']}"
+    status = entry["status"]
+    assert status < 500, entry
+    # quota headers once a user and an organization are known: not on 401, 403, nor a 400 for a bad path id
+    assert "x-toggl-quota-remaining" in dict(entry["response_headers"]) or status in (400, 401, 403), entry
+    declared = operation["responses"].get(str(status))
+    if status == 204:
+        assert declared is not None and entry["response_body"] == "", entry
+        return
+    body = _json_body(entry)
+    if declared is None:
+        assert status in (401, 402, 403, 404), entry
+        if status != 404 or not isinstance(body, str):      # an attachment route's 404 is a string, as its 400
+            contracts.validator("toggl/response.Error").validate(body)
+        return
+    if body is None:                         # /view: the bytes, in the stored content type
+        assert operation["operationId"].startswith("view-") and status == 200, entry
+        return
+    schema = swagger_schema(declared["schema"], document)
+    validator_for(schema)(schema).validate(body)
+
+
+def check_projectcor(contracts: Contracts, entry: dict[str, Any]) -> None:
+    status, path, body = entry["status"], entry["path"], _json_body(entry)
+    assert status < 500, entry
+    if path.startswith("/projectcor-files/") and status == 200:
+        return
+    assert body is not None, entry
+    if status >= 400:
+        contracts.validator("projectcor/error").validate(body)
+    elif path.startswith("/v1/oauth/"):
+        contracts.validator("projectcor/token.result").validate(body)
+    elif path.endswith("/attachments"):
+        name = "upload" if entry["method"] == "POST" else "list"
+        contracts.validator(f"projectcor/attachments.{name}.result").validate(body)
+
+
+CHECKS = {"kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
 
 
 def check_journal(contracts: Contracts, entries: list[dict[str, Any]]) -> None:

@@ -79,7 +79,7 @@ def json_response(data: Any, status: int) -> Response:
 
 def error(exc: TogglError, as_string: bool) -> Response:
     """``"text"`` where the route's Swagger declares a string body, else ``response.Error``."""
-    if as_string:
+    if as_string and exc.in_swagger:
         return json_response(exc.description, exc.status)
     return json_response({"error": exc.error, "error_description": exc.description,
                           "trace_id": secrets.token_hex(16)}, exc.status)

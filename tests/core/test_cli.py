@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -86,3 +87,23 @@ def test_bad_arguments_fail_with_a_message():
     result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--fixtures", "/does/not/exist"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+def test_vendor_options_are_set_from_the_command_line():
+    process, url = start("--vendor", "toggl", "--set", "toggl.quota_enforced=true",
+                         "--set", "toggl.error_body=object")
+    try:
+        state = urllib.request.urlopen(url + "/__admin/health", timeout=5)
+        assert json.loads(state.read())["vendors"] == ["toggl"]
+        request = urllib.request.Request(url + "/api/organizations/1001/workspaces/2001/tasks/9/attachments",
+                                         headers={"Authorization": "Bearer toggl_sk_mock_owner_key"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=5)
+        assert caught.value.code == 404
+        assert json.loads(caught.value.read())["error_description"] == "Task does not exist"   # object bodies
+    finally:
+        process.terminate()
+        process.wait(10)
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--set", "nodot=1"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "expected VENDOR.KEY=VALUE" in result.stderr
