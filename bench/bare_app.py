@@ -17,11 +17,20 @@ async def fixed(request):
     return JSONResponse(REPLY)
 
 
+async def sink(request):
+    """Reads an upload to the end and keeps nothing: the memory baseline of bench/upload_memory.py."""
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+    return JSONResponse({"size": size})
+
+
 async def health(request):
     return JSONResponse({"status": "ok"})
 
 
-app = Starlette(routes=[Route("/jsonrpc.php", fixed, methods=["POST"]), Route("/__admin/health", health)])
+app = Starlette(routes=[Route("/jsonrpc.php", fixed, methods=["POST"]), Route("/upload", sink, methods=["POST"]),
+                        Route("/__admin/health", health)])
 
 if __name__ == "__main__":
     from mockserver.server import bind_socket, url_of
