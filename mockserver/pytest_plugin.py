@@ -6,7 +6,7 @@ enough.
   ``.users`` what a client needs; ``taskmock.requests(...)`` the journal; ``taskmock.state()`` the state.
 - ``taskmock_server``: the session-scoped server itself, for a test that wants the state it left.
 - ``taskmock_asgi``: a fresh app in-process, no socket: ``taskmock_asgi.post(path, ...)`` answers an
-  ``httpx.Response`` through httpx's ASGI transport; ``taskmock_asgi.async_client()`` for async tests.
+  ``httpx.Response`` through httpx's ASGI transport (``get``, ``put`` and ``delete`` likewise); ``taskmock_asgi.async_client()`` for async tests.
 
 Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmock_seed``.
 """
@@ -142,6 +142,12 @@ class AsgiHandle(_Handle):
 
     def post(self, path: str, **kwargs):
         return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.request("DELETE", path, **kwargs)
 
     def close(self) -> None:
         self._runtime().blobs.close()

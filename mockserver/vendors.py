@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "kanboard": "mockserver.kanboard",
     "toggl": "mockserver.toggl",
     "projectcor": "mockserver.projectcor",
+    "onlyoffice": "mockserver.onlyoffice",
 }
 
 

@@ -1,0 +1,22 @@
+"""ONLYOFFICE Workspace (Community Server) Projects API 2.0: task files, with the Documents upload they need,
+in JSON and XML.
+
+Spec: ``shared/vendors/onlyoffice.md`` (read out of the Community Server's own code; it corrects the docs) and
+the seed page ``shared/seeds/001_179cc6798fed11a9.txt``.
+
+Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a user who is not a participant of
+a public project can read its tasks but has no Files right (403), a private project's tasks are 404 to him;
+portal admins see everything; ``@common`` takes uploads from admins only; ``createNewIfExist`` defaults to
+true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are cut at
+165 characters; detaching a file that is not attached is 200; attaching is idempotent; the HTTP reason
+phrases the server sets ("The record could not be found", ...) are not reproduced (ASGI has none);
+``POST /project`` answers the ProjectWrapperFull. The download URL (``viewUrl``) serves the bytes to any
+authenticated caller who can read the file.
+"""
+
+from mockserver.onlyoffice.models import OnlyofficeState
+from mockserver.onlyoffice.routes import routes
+from mockserver.vendors import Vendor
+
+VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/"), entry_path="", routes=routes,
+                make_state=OnlyofficeState)

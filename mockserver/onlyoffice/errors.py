@@ -1,0 +1,66 @@
+"""ONLYOFFICE errors, one class per answer, with the HTTP status, message and .NET HRESULT the real server
+sends (``{"status":1,"statusCode":N,"error":{"message","hresult","data":{}}}``), except ``Unauthorized``, which
+is a plain-text body outside the envelope."""
+
+from __future__ import annotations
+
+
+class OnlyofficeError(Exception):
+    status = 500
+    message = "Server error"
+    hresult = -2146233088
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class ItemNotFound(OnlyofficeError):
+    status, message, hresult = 404, "Item not found", -2147467259
+
+
+class FileNotFound(ItemNotFound):
+    message = "File not found"
+
+
+class FolderNotFound(ItemNotFound):
+    message, hresult = "The required folder was not found", -2147024893
+
+
+class MethodNotFound(ItemNotFound):
+    message = "Method not found"
+
+
+class InvalidArguments(OnlyofficeError):
+    """ArgumentException, a value the binder cannot convert, or a malformed body."""
+    status, message, hresult = 400, "Value does not fall within the expected range.", -2147024809
+
+
+class AccessDenied(OnlyofficeError):
+    status, message, hresult = 403, "Access denied.", -2146233078
+
+
+class NoCreatePermission(AccessDenied):
+    message = "You don't have enough permission to create"
+
+
+class AuthenticationFailed(OnlyofficeError):
+    status, message, hresult = 500, "User authentication failed", -2146233087
+
+
+class EmptyFile(OnlyofficeError):
+    status, message = 500, "Empty file"
+
+
+class FileTooLarge(OnlyofficeError):
+    status, message = 500, "The maximum file size is exceeded (100 MB)."
+
+
+class Unauthorized(Exception):
+    """401, body the plain text ``Unauthorized``; ``WWW-Authenticate`` only when an Authorization header came."""
+    status = 401
+    text = "Unauthorized"
+
+    def __init__(self, header_sent: bool):
+        super().__init__(self.text)
+        self.header_sent = header_sent

@@ -1,0 +1,212 @@
+"""ONLYOFFICE state: the portal's users (GUIDs, logins, passwords, auth tokens), Documents folders and files
+(bytes in the blob store, versions), projects (each with its Documents folder, participants and their Files
+right), and tasks with the ids of the files attached to them."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from mockserver.blobs import Blob, BlobStore
+from mockserver.vendors import VendorContext
+
+MAX_UPLOAD = 100 * 1024 * 1024
+MY, COMMON, BUNCH = 5, 1, 2                    # FolderType of a folder's root
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class User:
+    id: str
+    user_name: str
+    email: str
+    password: str
+    display_name: str
+    is_admin: bool = False
+
+
+@dataclass
+class Folder:
+    id: int
+    title: str
+    root_type: int
+    owner_id: str | None = None                # a user's "My documents"
+    project_id: int | None = None              # a project's folder
+
+
+@dataclass
+class File:
+    id: int
+    folder_id: int
+    title: str
+    blob: Blob
+    created_by: str
+    version: int = 1
+    created: datetime = field(default_factory=utcnow)
+    updated: datetime | None = None
+
+    def __post_init__(self):
+        self.updated = self.updated or self.created
+
+
+@dataclass
+class Project:
+    id: int
+    title: str
+    description: str | None
+    responsible_id: str
+    folder_id: int
+    is_private: bool = False
+    status: int = 0
+    participants: dict[str, bool] = field(default_factory=dict)    # user id -> has the Files right
+    created: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Task:
+    id: int
+    project_id: int
+    title: str
+    created_by: str
+    description: str | None = None
+    priority: int = 0
+    status: int = 1
+    deadline: datetime | None = None
+    start_date: datetime | None = None
+    responsibles: list[str] = field(default_factory=list)
+    files: list[int] = field(default_factory=list)                  # attached file ids, in attach order
+    created: datetime = field(default_factory=utcnow)
+    updated: datetime | None = None
+    updated_by: str | None = None
+
+
+class OnlyofficeState:
+    def __init__(self, context: VendorContext):
+        fixture, fake = context.fixture, context.fake
+        self.blobs: BlobStore = context.blobs
+        self.host: str = fixture.get("portal", "portal.example.com")
+        self.max_upload: int = fixture.get("max_upload_bytes", MAX_UPLOAD)
+        self.users: dict[str, User] = {}
+        for u in fixture.get("users", []):
+            name = u.get("display_name") or fake.name()
+            user = User(u.get("id") or str(uuid.UUID(int=len(self.users) + 1)), u["user_name"],
+                        u.get("email") or fake.email(name), u["password"], name, u.get("admin", False))
+            self.users[user.id] = user
+        self.tokens: dict[str, tuple[str, datetime]] = {}                  # token -> (user id, expires)
+        self.folders: dict[int, Folder] = {}
+        self.files: dict[int, File] = {}
+        self.projects: dict[int, Project] = {}
+        self.tasks: dict[int, Task] = {}
+        self.ids = {"folder": fixture.get("first_folder_id", 100), "file": fixture.get("first_file_id", 1000)}
+        self.common = self.add_folder("Common Documents", COMMON)
+        for user in self.users.values():
+            self.add_folder("My Documents", MY, owner_id=user.id)
+        by_login = {u.user_name: u.id for u in self.users.values()}
+        for p in fixture.get("projects", []):
+            project = self.add_project(p.get("title") or fake.title(2), p.get("description"),
+                                       by_login[p["responsible"]], p.get("private", False))
+            if "id" in p:
+                self.projects[p["id"]] = self.projects.pop(project.id)
+                project.id = p["id"]
+                self.folders[project.folder_id].project_id = project.id
+            for login, files_right in p.get("participants", {}).items():
+                project.participants[by_login[login]] = files_right
+            for t in p.get("tasks", []):
+                task = self.add_task(project.id, t.get("title") or fake.title(4), project.responsible_id)
+                if "id" in t:
+                    self.tasks[t["id"]] = self.tasks.pop(task.id)
+                    task.id = t["id"]
+
+    # -- ids and users --------------------------------------------------------------------------------------------
+    def _next(self, kind: str) -> int:
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    def user_by_login(self, login: str) -> User | None:
+        lowered = login.lower()
+        return next((u for u in self.users.values()
+                     if lowered in (u.user_name.lower(), u.email.lower(), u.id.lower())), None)
+
+    def issue_token(self, user: User) -> tuple[str, datetime]:
+        token = secrets.token_urlsafe(48)
+        expires = utcnow() + timedelta(days=365)
+        self.tokens[token] = (user.id, expires)
+        return token, expires
+
+    def user_by_token(self, token: str) -> User | None:
+        found = self.tokens.get(token)
+        if found is None or found[1] <= utcnow():
+            return None
+        return self.users.get(found[0])
+
+    # -- folders and files ----------------------------------------------------------------------------------------
+    def add_folder(self, title: str, root_type: int, owner_id: str | None = None,
+                   project_id: int | None = None) -> Folder:
+        folder = Folder(self._next("folder"), title, root_type, owner_id, project_id)
+        self.folders[folder.id] = folder
+        return folder
+
+    def my_folder(self, user: User) -> Folder:
+        return next(f for f in self.folders.values() if f.root_type == MY and f.owner_id == user.id)
+
+    def add_file(self, folder: Folder, title: str, blob: Blob, user: User) -> File:
+        f = File(self._next("file"), folder.id, title, blob, user.id)
+        self.files[f.id] = f
+        return f
+
+    def new_version(self, f: File, blob: Blob) -> File:
+        self.blobs.delete(f.blob.key)
+        f.blob, f.version, f.updated = blob, f.version + 1, utcnow()
+        return f
+
+    # -- projects and tasks ---------------------------------------------------------------------------------------
+    def add_project(self, title: str, description: str | None, responsible_id: str, private: bool) -> Project:
+        folder = self.add_folder(title, BUNCH)
+        project = Project(max(self.projects, default=0) + 1, title, description, responsible_id, folder.id,
+                          private)
+        project.participants[responsible_id] = True
+        folder.project_id = project.id
+        self.projects[project.id] = project
+        return project
+
+    def add_task(self, project_id: int, title: str, created_by: str, **fields: Any) -> Task:
+        task = Task(max(self.tasks, default=0) + 1, project_id, title, created_by, **fields)
+        self.tasks[task.id] = task
+        return task
+
+    def can_read(self, user: User, project: Project) -> bool:
+        return user.is_admin or not project.is_private or user.id in project.participants
+
+    def can_read_files(self, user: User, project: Project) -> bool:
+        return user.is_admin or project.participants.get(user.id, False)
+
+    def can_create_in(self, user: User, folder: Folder) -> bool:
+        if folder.root_type == MY:
+            return folder.owner_id == user.id
+        if folder.root_type == COMMON:
+            return user.is_admin
+        project = self.projects.get(folder.project_id)
+        return project is not None and self.can_read_files(user, project)
+
+    # -- admin ----------------------------------------------------------------------------------------------------
+    def credentials(self) -> dict[str, Any]:
+        return {"users": {u.user_name: u.password for u in self.users.values()},
+                "emails": {u.user_name: u.email for u in self.users.values()}}
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "users": [{"id": u.id, "userName": u.user_name, "email": u.email, "displayName": u.display_name,
+                       "isAdmin": u.is_admin} for u in self.users.values()],
+            "projects": [{"id": p.id, "title": p.title, "projectFolder": p.folder_id, "isPrivate": p.is_private,
+                          "participants": p.participants} for p in self.projects.values()],
+            "tasks": [{"id": t.id, "projectId": t.project_id, "title": t.title, "files": t.files}
+                      for t in self.tasks.values()],
+            "files": [{"id": f.id, "folderId": f.folder_id, "title": f.title, "version": f.version,
+                       "size": f.blob.size, "sha256": f.blob.sha256} for f in self.files.values()],
+        }

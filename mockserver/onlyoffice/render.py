@@ -1,0 +1,199 @@
+"""ONLYOFFICE wire format: the response envelope, Json.NET's JSON (camelCase, ``/`` escaped as ``\\/``, dates
+with 7 fractional digits) and the XML that ``XmlNodeConverter`` makes of it for ``.xml``/``.tml`` paths, and the
+object wrappers (person, FileWrapper, TaskWrapper, TaskWrapperFull, ProjectWrapperFull)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+from xml.etree import ElementTree
+
+from starlette.responses import Response
+
+from mockserver.onlyoffice.errors import OnlyofficeError, Unauthorized
+from mockserver.onlyoffice.models import File, OnlyofficeState, Project, Task, User
+
+DEFAULT_AVATAR = "/skins/default/images/default_user_photo_size_32-32.png"
+FILE_TYPES = {  # FileType by extension: 1 archive, 2 video, 3 audio, 4 image, 5 spreadsheet, 6 presentation, 7 document
+    **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz"), 1),
+    **dict.fromkeys((".mp4", ".avi", ".mov", ".mkv", ".webm"), 2),
+    **dict.fromkeys((".mp3", ".wav", ".ogg", ".flac"), 3),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".tif", ".tiff"), 4),
+    **dict.fromkeys((".xlsx", ".xls", ".ods", ".csv"), 5),
+    **dict.fromkeys((".pptx", ".ppt", ".odp"), 6),
+    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf", ".txt", ".pdf", ".html", ".epub"), 7),
+}
+EDITABLE = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".txt", ".csv", ".rtf", ".doc", ".xls", ".ppt"}
+
+
+def date(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+
+
+def content_length(size: int) -> str:
+    """``#,0.##`` of the 1024-based unit: ``512 bytes``, ``12.06 KB``, ``1,023.5 MB``."""
+    value, unit = float(size), "bytes"
+    for next_unit in ("KB", "MB", "GB", "TB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, next_unit
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}"
+
+
+def person(state: OnlyofficeState, user_id: str) -> dict[str, Any] | None:
+    user: User | None = state.users.get(user_id)
+    if user is None:
+        return None
+    return {"id": user.id, "displayName": user.display_name, "avatarSmall": DEFAULT_AVATAR,
+            "profileUrl": f"https://{state.host}/Products/People/Profile.aspx?user={user.user_name}"}
+
+
+def extension(title: str) -> str:
+    return "." + title.rsplit(".", 1)[1].lower() if "." in title else ""
+
+
+def file_wrapper(state: OnlyofficeState, f: File) -> dict[str, Any]:
+    ext = extension(f.title)
+    folder = state.folders[f.folder_id]
+    base = f"https://{state.host}/Products/Files"
+    view_url = f"{base}/HttpHandlers/filehandler.ashx?action=download&fileid={f.id}"
+    file_type = FILE_TYPES.get(ext, 0)
+    if file_type in (2, 3, 4):
+        web_url = f"{base}/#preview/{f.id}"
+    elif ext in EDITABLE:
+        web_url = f"{base}/DocEditor.aspx?fileid={f.id}"
+    else:
+        web_url = view_url
+    body: dict[str, Any] = {"folderId": f.folder_id, "version": f.version, "versionGroup": f.version,
+                            "contentLength": content_length(f.blob.size), "pureContentLength": f.blob.size,
+                            "fileStatus": 2, "viewUrl": view_url, "webUrl": web_url}
+    if file_type:
+        body["fileType"] = file_type
+    if ext:
+        body["fileExst"] = ext
+    body.update({"comment": "Uploaded" if f.version == 1 else "Uploaded new version", "id": f.id,
+                 "title": f.title, "access": 0, "shared": False, "rootFolderType": folder.root_type,
+                 "updatedBy": person(state, f.created_by), "created": date(f.created),
+                 "createdBy": person(state, f.created_by), "updated": date(f.updated)})
+    return body
+
+
+def task_wrapper(state: OnlyofficeState, t: Task, user: User) -> dict[str, Any]:
+    project = state.projects[t.project_id]
+    can_edit = user.is_admin or user.id in project.participants
+    body: dict[str, Any] = {"canEdit": can_edit, "canCreateSubtask": can_edit, "canCreateTimeSpend": can_edit,
+                            "canDelete": user.is_admin or t.created_by == user.id or user.id == project.responsible_id,
+                            "canReadFiles": state.can_read_files(user, project)}
+    if t.start_date:
+        body["startDate"] = date(t.start_date)
+    body.update({"id": t.id, "title": t.title, "description": t.description})
+    if t.deadline:
+        body["deadline"] = date(t.deadline)
+    body.update({"priority": t.priority,
+                 "projectOwner": {"id": project.id, "title": project.title, "status": project.status,
+                                  "isPrivate": project.is_private},
+                 "subtasks": [], "status": t.status})
+    if t.updated_by and t.updated_by != t.created_by:
+        body["updatedBy"] = person(state, t.updated_by)
+    updated = max(t.updated or t.created, t.created)
+    body.update({"created": date(t.created), "createdBy": person(state, t.created_by), "updated": date(updated),
+                 "responsibles": [person(state, r) for r in t.responsibles]})
+    return body
+
+
+def project_full(state: OnlyofficeState, p: Project, user: User) -> dict[str, Any]:
+    manages = user.is_admin or user.id == p.responsible_id
+    tasks = [t for t in state.tasks.values() if t.project_id == p.id]
+    return {"canEdit": manages, "canDelete": manages,
+            "security": {"canCreateMilestone": manages, "canCreateMessage": True, "canCreateTask": True,
+                         "canReadFiles": state.can_read_files(user, p)},
+            "projectFolder": p.folder_id, "isPrivate": p.is_private,
+            "taskCount": sum(1 for t in tasks if t.status == 1), "taskCountTotal": len(tasks),
+            "milestoneCount": 0, "discussionCount": 0, "participantCount": len(p.participants),
+            "timeTrackingTotal": "0:00", "documentsCount": sum(1 for f in state.files.values()
+                                                               if f.folder_id == p.folder_id),
+            "isFollow": False, "tags": [], "id": p.id, "title": p.title, "description": p.description,
+            "status": p.status, "responsible": person(state, p.responsible_id), "created": date(p.created),
+            "createdBy": person(state, p.responsible_id), "updated": date(p.created)}
+
+
+def task_full(state: OnlyofficeState, t: Task, user: User, files: list[File]) -> dict[str, Any]:
+    project = state.projects[t.project_id]
+    return {"files": [file_wrapper(state, f) for f in files], "comments": [], "commentsCount": 0,
+            "isSubscribed": False, "canEditFiles": state.can_read_files(user, project),
+            "canCreateComment": True, "project": project_full(state, project, user), "timeSpend": 0.0,
+            **task_wrapper(state, t, user)}
+
+
+# -- envelopes ----------------------------------------------------------------------------------------------------
+
+def envelope(response: Any, status: int, start_index: int = 0) -> dict[str, Any]:
+    if isinstance(response, list):
+        count = len(response)
+    elif isinstance(response, str):
+        count = len(response)          # the framework's quirk for a plain string
+    else:
+        count = 1
+    body: dict[str, Any] = {}
+    if count:
+        body["count"] = count
+    if start_index:
+        body["startIndex"] = start_index
+    body.update({"status": 0, "statusCode": status, "response": response})
+    return body
+
+
+def error_envelope(exc: OnlyofficeError, start_index: int = 0) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if start_index:
+        body["startIndex"] = start_index
+    body.update({"status": 1, "statusCode": exc.status,
+                 "error": {"message": exc.message, "hresult": exc.hresult, "data": {}}})
+    return body
+
+
+def json_text(body: Any) -> str:
+    """Json.NET with the portal's string converter: ``/`` written as ``\\/``, non-ASCII raw."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")
+
+
+def _xml_value(parent: ElementTree.Element, name: str, value: Any) -> None:
+    if isinstance(value, list):                 # no wrapper: one sibling per item; [] leaves nothing
+        for item in value:
+            _xml_value(parent, name, item)
+        return
+    element = ElementTree.SubElement(parent, name)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _xml_value(element, key, inner)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def xml_text(body: dict[str, Any]) -> str:
+    """``XmlNodeConverter`` on ``{"result": body}``: no declaration, no indentation."""
+    root = ElementTree.Element("result")
+    for key, value in body.items():
+        _xml_value(root, key, value)
+    return ElementTree.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def response(body: dict[str, Any], status: int, as_xml: bool) -> Response:
+    headers = {"ETag": secrets.token_hex(8), "Cache-Control": "private, max-age=0"}
+    if as_xml:
+        return Response(xml_text(body).encode("utf-8"), status, headers=headers,
+                        media_type="text/xml; charset=UTF-8")
+    return Response(json_text(body).encode("utf-8"), status, headers=headers,
+                    media_type="application/json; charset=UTF-8")
+
+
+def unauthorized(exc: Unauthorized, host: str) -> Response:
+    headers = {"WWW-Authenticate": f'Basic Realm="{host}"'} if exc.header_sent else {}
+    return Response(b"Unauthorized", 401, headers=headers, media_type="text/html")
