@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from xml.etree import ElementTree
+
 from jsonschema.validators import validator_for
 
 from mockserver.contracts import Contracts, swagger_schema
@@ -111,7 +113,60 @@ def check_projectcor(contracts: Contracts, entry: dict[str, Any]) -> None:
         contracts.validator(f"projectcor/attachments.{name}.result").validate(body)
 
 
-CHECKS = {"kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
+ONLYOFFICE_RESULTS = [        # (method, path pattern after /api/2.0, contract of "response"; a list: an array of it)
+    ("POST", r"/authentication", "authentication"),
+    ("POST", r"/files/[^/]+/upload", "file*"),
+    ("GET", r"/files/file/\d+", "file"),
+    ("GET", r"/project/task/\d+/files", ["file"]),
+    ("POST", r"/project/task/\d+/files", "task"),
+    ("DELETE", r"/project/task/\d+/files(many)?", "task"),
+    ("GET", r"/project/task/\d+", "task.full"),
+    ("POST", r"/project/\d+/task", "task"),
+    ("GET", r"/project/\d+", "project"),
+    ("POST", r"/project", "project"),
+]
+
+
+def check_onlyoffice(contracts: Contracts, entry: dict[str, Any]) -> None:
+    status, body = entry["status"], entry["response_body"]
+    content_type = dict(entry["response_headers"]).get("content-type", "")
+    assert status != 500 or "json" in content_type or "xml" in content_type, entry
+    if status == 401:
+        assert body == "Unauthorized" and "json" not in content_type, entry
+        return
+    if entry["path"].startswith("/Products/Files/") and status == 200:
+        return
+    if entry["response_body_truncated"]:
+        return
+    if status == 404 and content_type.startswith("text/plain"):
+        return                              # no API route matched (a non-numeric id): the portal's not-found page
+    if content_type.startswith("text/xml"):
+        root = ElementTree.fromstring(body)
+        assert root.tag == "result" and root.find("status") is not None, entry
+        return
+    assert content_type == "application/json; charset=UTF-8", entry
+    assert "/" not in body.replace("\\/", ""), "every '/' is written as '\\/'"
+    envelope = json.loads(body)
+    contracts.validator("onlyoffice/envelope").validate(envelope)
+    assert envelope["statusCode"] == status, entry
+    if "response" not in envelope:
+        return
+    path = re.sub(r"\.(json|xml|tml)$", "", entry["path"][len("/api/2.0"):])
+    for method, pattern, contract in ONLYOFFICE_RESULTS:
+        if method == entry["method"] and re.fullmatch(pattern, path):
+            response = envelope["response"]
+            if isinstance(contract, list) or contract.endswith("*") and isinstance(response, list):
+                items = response
+            else:
+                items = [response]
+            name = contract[0] if isinstance(contract, list) else contract.rstrip("*")
+            for item in items:
+                contracts.validator(f"onlyoffice/{name}").validate(item)
+            return
+    raise AssertionError(f"no response contract for {entry['method']} {entry['path']}")
+
+
+CHECKS = {"onlyoffice": check_onlyoffice, "kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
 
 
 def check_journal(contracts: Contracts, entries: list[dict[str, Any]]) -> None:

@@ -18,7 +18,7 @@ from mockserver.downloads import file_response
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
 from mockserver.onlyoffice.models import File, OnlyofficeState, Task, User, utcnow
-from mockserver.onlyoffice.render import date, file_wrapper, project_full, task_full, task_wrapper
+from mockserver.onlyoffice.render import content_length, date, file_wrapper, project_full, task_full, task_wrapper
 
 INVALID_TITLE_CHARS = re.compile(r'[\\/:*?"<>|]')
 MAX_TITLE = 165
@@ -36,7 +36,9 @@ class Params:
     """Route values, query string and body, merged and looked up by name in any case, as the API binder does."""
 
     def __init__(self, values: dict[str, list[Any]]):
-        self.values = {k.lower(): v for k, v in values.items()}
+        self.values: dict[str, list[Any]] = {}
+        for key, found in values.items():
+            self.values.setdefault(key.lower(), []).extend(found)
 
     def text(self, name: str, default: str | None = None) -> str | None:
         found = self.values.get(name.lower())
@@ -164,7 +166,7 @@ async def upload(call: Call, folder_ref: str) -> tuple[int, Any]:
             if blob.size == 0:
                 raise errors.EmptyFile()
             if blob.size > state.max_upload:
-                raise errors.FileTooLarge(f"The maximum file size is exceeded ({state.max_upload // 2**20} MB).")
+                raise errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_upload)}).")
         create_new = params.boolean("createNewIfExist", True)
     except errors.OnlyofficeError:
         for _, blob in parts:

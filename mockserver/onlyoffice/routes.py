@@ -84,7 +84,10 @@ def wants_xml(request: Request) -> bool:
         "application/json")
 
 
-def _endpoint(handler, needs_auth: bool = True, reads_body: bool = True, raw: bool = False):
+def _endpoint(contracts: Contracts, handler, needs_auth: bool = True, reads_body: bool = True, raw: bool = False,
+              contract: str | None = None):
+    check = (lambda values: contracts.error(f"onlyoffice/{contract}", values)) if contract else (lambda values: None)
+
     async def endpoint(request: Request) -> Response:
         state = request.app.state.runtime.store["onlyoffice"]
         as_xml = wants_xml(request)
@@ -92,6 +95,9 @@ def _endpoint(handler, needs_auth: bool = True, reads_body: bool = True, raw: bo
         try:
             user = handlers.authenticate(state, request) if needs_auth else None
             params = await read_params(request, reads_body)
+            problem = check(params.values)
+            if problem:
+                raise errors.InvalidArguments(problem.replace("data.", "", 1))
             start_index = max(params.integer("startIndex"), 0)
             call = handlers.Call(state, request, params, user)
             ids = [int(v) for k, v in request.path_params.items() if k.endswith("id")]
@@ -114,26 +120,25 @@ def _endpoint(handler, needs_auth: bool = True, reads_body: bool = True, raw: bo
 
 def routes(contracts: Contracts) -> list[Route]:
     def route(path, handler, method, **kwargs):
-        return Route(API + path + "{suffix:apisuffix}", _endpoint(handler, **kwargs), methods=[method])
-
-    async def upload_into(call, folder_ref):
-        return await handlers.upload(call, folder_ref)
+        return Route(API + path + "{suffix:apisuffix}", _endpoint(contracts, handler, **kwargs), methods=[method])
 
     return [
-        route("/authentication", handlers.authentication, "POST", needs_auth=False),
+        route("/authentication", handlers.authentication, "POST", needs_auth=False,
+              contract="authentication.params"),
         route("/files/@my/upload", lambda call: handlers.upload(call, "@my"), "POST", reads_body=False),
         route("/files/@common/upload", lambda call: handlers.upload(call, "@common"), "POST", reads_body=False),
         route("/files/{folder_id:int}/upload", lambda call, folder_id: handlers.upload(call, str(folder_id)),
               "POST", reads_body=False),
         route("/files/file/{file_id:int}", handlers.get_file, "GET"),
-        route("/project/task/{task_id:int}/files", handlers.attach, "POST"),
+        route("/project/task/{task_id:int}/files", handlers.attach, "POST", contract="task.files.attach.params"),
         route("/project/task/{task_id:int}/files", handlers.list_files, "GET"),
-        route("/project/task/{task_id:int}/files", handlers.detach, "DELETE"),
-        route("/project/task/{task_id:int}/filesmany", handlers.detach_many, "DELETE"),
+        route("/project/task/{task_id:int}/files", handlers.detach, "DELETE", contract="task.files.detach.params"),
+        route("/project/task/{task_id:int}/filesmany", handlers.detach_many, "DELETE",
+              contract="task.files.attach.params"),
         route("/project/task/{task_id:int}", handlers.get_task, "GET"),
-        route("/project/{project_id:int}/task", handlers.create_task, "POST"),
+        route("/project/{project_id:int}/task", handlers.create_task, "POST", contract="task.create.params"),
         route("/project/{project_id:int}", handlers.get_project, "GET"),
-        route("/project", handlers.create_project, "POST"),
-        Route("/Products/Files/HttpHandlers/filehandler.ashx", _endpoint(handlers.download, raw=True),
+        route("/project", handlers.create_project, "POST", contract="project.create.params"),
+        Route("/Products/Files/HttpHandlers/filehandler.ashx", _endpoint(contracts, handlers.download, raw=True),
               methods=["GET"]),
     ]
