@@ -19,6 +19,7 @@ from mockserver.fixtures import Fake
 # name -> module; the order is the order of the admin API's listings.
 REGISTRY: dict[str, str] = {
     "kanboard": "mockserver.kanboard",
+    "bitrix24": "mockserver.bitrix24",
     "toggl": "mockserver.toggl",
     "projectcor": "mockserver.projectcor",
     "onlyoffice": "mockserver.onlyoffice",

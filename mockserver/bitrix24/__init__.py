@@ -1,0 +1,27 @@
+"""Bitrix24 REST: ``tasks.task.files.attach`` and the Drive and task methods a client needs around it, on
+``/rest/{user_id}/{code}/{method}`` (webhooks) and ``/rest/{method}`` (OAuth tokens).
+
+Spec: ``shared/vendors/bitrix24.md`` (official docs, the REST module's PHP source, and the traffic of
+b24pysdk and fast_bitrix24) and the seed page ``shared/seeds/000_c31a39be5b1dc748.txt``; both clients run
+against this module in ``tests/bitrix24``.
+
+Inferred, not documented: attaching the same file twice makes a new attachment; a nonexistent file id is
+``ERROR_CORE`` "Insufficient permissions." and a nonexistent task id ``"0"`` "Access denied", as the spec
+suspects; the attach errors are checked in the order taskId, fileId, task, file; a user may read and add in his
+own Drive storage and the shared one (admins everywhere), may edit a task he created, is responsible for or
+assists, and may see one he audits; deleting a Drive file detaches it from tasks; a name that exists in the
+folder without ``generateUniqueName`` is ``ERROR_CORE``; ``DOWNLOAD_URL``s are signed by this server and need
+no other credentials; the portal time zone is UTC. The ``Https required.`` check of webhooks is not applied
+(the spec says a mock must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky
+bucket X=50, Y=2/s → 503 ``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes →
+429 ``OPERATION_TIME_LIMIT``), with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and
+``operating_cost`` (seconds counted per call) to tune them, from the fixture's ``options`` or ``--set
+bitrix24.KEY=VALUE``.
+"""
+
+from mockserver.bitrix24.models import BitrixState
+from mockserver.bitrix24.routes import routes
+from mockserver.vendors import Vendor
+
+VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", routes=routes,
+                make_state=BitrixState)

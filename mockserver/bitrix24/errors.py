@@ -1,0 +1,109 @@
+"""Bitrix24 REST errors, one class per code the real service sends, each with its ``error`` code (always a
+string), its ``error_description`` and its HTTP status (the statuses of ``shared/vendors/bitrix24.md`` §3.7)."""
+
+from __future__ import annotations
+
+
+class BitrixError(Exception):
+    code = "ERROR_CORE"
+    description = ""
+    status = 400
+
+    def __init__(self, description: str | None = None):
+        super().__init__(description or self.description)
+        self.description = description if description is not None else self.description
+
+
+# -- transport and auth ------------------------------------------------------------------------------------------
+
+class MethodNotFound(BitrixError):
+    code, description, status = "ERROR_METHOD_NOT_FOUND", "Method not found!", 404
+
+
+class NoAuthFound(BitrixError):
+    code, description, status = "NO_AUTH_FOUND", "Wrong authorization data", 401
+
+
+class InvalidCredentials(BitrixError):
+    code, description, status = "INVALID_CREDENTIALS", "Invalid request credentials", 401
+
+
+class InsufficientScope(BitrixError):
+    code, status = "insufficient_scope", 401
+    description = "The request requires higher privileges than provided by the webhook token"
+    token_description = "The request requires higher privileges than provided by the access token"
+
+
+class ExpiredToken(BitrixError):
+    code, description, status = "expired_token", "The access token provided has expired", 401
+
+
+class InvalidToken(BitrixError):
+    code, description, status = "invalid_token", "Unable to get application by token", 401
+
+
+class QueryLimitExceeded(BitrixError):
+    code, description, status = "QUERY_LIMIT_EXCEEDED", "Too many requests", 503
+
+
+class OperationTimeLimit(BitrixError):
+    code, description, status = "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.", 429
+
+
+class BatchLengthExceeded(BitrixError):
+    code, description = "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"
+
+
+class BatchMethodNotAllowed(BitrixError):
+    code, description, status = "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405
+
+
+class InternalServerError(BitrixError):
+    code, description, status = "INTERNAL_SERVER_ERROR", "Internal server error", 500
+
+
+# -- method errors -------------------------------------------------------------------------------------------------
+
+class CoreError(BitrixError):
+    """``ERROR_CORE``: the method's own text, often ending in ``<br>``."""
+    code = "ERROR_CORE"
+
+
+class InsufficientPermissions(CoreError):
+    description = "Insufficient permissions.<br>"
+
+
+class TaskInternalError(BitrixError):
+    """The tasks module's ``"100"``: a parameter missing or of the wrong type."""
+    code = "100"
+
+
+class WrongTaskId(BitrixError):
+    code, description = "0", "wrong task id (internal error)"
+
+
+class TaskAccessDenied(BitrixError):
+    code, description = "0", "Access denied (internal error)"
+
+
+class ArgumentError(BitrixError):
+    code, description = "ERROR_ARGUMENT", "Invalid value of parameter {Parameter #0}"
+
+
+class NotFound(BitrixError):
+    code = "ERROR_NOT_FOUND"
+
+    def __init__(self, entity_id: object):
+        super().__init__(f"Could not find entity with id `{entity_id}`")
+
+
+class AccessDenied(BitrixError):
+    code, description = "ACCESS_DENIED", "Access denied"
+
+
+class NameRequired(BitrixError):
+    code, description = "DISK_BASE_SERVICE_22001", "Error: required parameter NAME (DISK_BASE_SERVICE_22001)"
+
+
+class CouldNotSaveFile(BitrixError):
+    code, description = "ERROR_COULD_NOT_SAVE_FILE", "Could not save file"

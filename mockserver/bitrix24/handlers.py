@@ -1,0 +1,375 @@
+"""Bitrix24 methods: Drive (storages, folders, upload in both ways, files, attached objects) and tasks (add, get,
+update, files.attach). Each takes the ``Call`` and its params and returns the result, or a ``Page`` for lists;
+errors are raised. ``batch``, ``upload`` and ``download`` live in ``routes``, beside the transport."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import quote
+
+from mockserver.bitrix24 import errors, render
+from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Task, User
+
+TRUE = {"true", "y", "1", "yes", "on"}
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int | None
+    next_start: int | None
+
+
+@dataclass
+class Link:
+    """Builds the URLs a reply hands out (upload, download) in the caller's auth form."""
+    base: str                       # scheme://host
+    prefix: str                     # /rest/{uid}/{code} for a webhook, /rest for OAuth
+    auth: str | None = None         # the OAuth token, carried in the query
+
+    def __call__(self, kind: str, token: str) -> str:
+        token = quote(token, safe="")
+        if self.auth is None:
+            return f"{self.base}{self.prefix}/{kind}/?token={token}"
+        return f"{self.base}{self.prefix}/{kind}.json?auth={self.auth}&token={token}"
+
+
+@dataclass
+class Call:
+    state: BitrixState
+    user: User
+    link: Link
+
+
+def boolean(value: Any) -> bool:
+    return value is True or (isinstance(value, (str, int)) and str(value).strip().lower() in TRUE)
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def as_list(value: Any) -> list[Any] | None:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return list(value.values())
+    return None
+
+
+def page(items: list[Any], params: dict[str, Any]) -> Page:
+    """50 a page from ``start``; ``next`` only while rows remain; ``start=-1`` counts nothing."""
+    start = as_int(params.get("start")) or 0
+    if start == -1:
+        return Page(items[:PAGE], None, None)
+    start = max(start, 0)
+    rows = items[start:start + PAGE]
+    return Page(rows, len(items), start + PAGE if start + PAGE < len(items) else None)
+
+
+_FILTER = re.compile(r"^(>=|<=|!=|=%|%=|!@|>|<|@|%|=|!)?(.*)$")
+
+
+def matches(row: dict[str, Any], filters: dict[str, Any]) -> bool:
+    """``filter`` with Bitrix's prefixes, on string-valued rows."""
+    for key, wanted in filters.items():
+        op, field = _FILTER.match(str(key)).groups()
+        value = row.get(field.upper())
+        values = [str(v) for v in (as_list(wanted) or [wanted])]
+        text = "" if value is None else str(value)
+        numeric = as_int(text) is not None and all(as_int(v) is not None for v in values)
+        left = int(text) if numeric else text
+        right = int(values[0]) if numeric else values[0]
+        ok = {None: text in values, "=": text in values, "@": text in values, "!": text not in values,
+              "!=": text not in values, "!@": text not in values,
+              "%": right.lower() in text.lower() if isinstance(right, str) else False,
+              "=%": text.lower().startswith(str(right).lower().rstrip("%")),
+              "%=": text.lower().startswith(str(right).lower().rstrip("%")),
+              ">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right}[op]
+        if not ok:
+            return False
+    return True
+
+
+def ordered(rows: list[dict[str, Any]], order: Any) -> list[dict[str, Any]]:
+    if isinstance(order, dict):
+        for field, direction in reversed(list(order.items())):
+            rows = sorted(rows, key=lambda r: (as_int(r.get(field.upper())) is None, as_int(r.get(field.upper()))
+                                              if as_int(r.get(field.upper())) is not None
+                                              else str(r.get(field.upper()) or "")),
+                          reverse=str(direction).upper() == "DESC")
+    return rows
+
+
+# -- Drive ----------------------------------------------------------------------------------------------------------
+
+def _object(call: Call, params: dict[str, Any], kind: str | None = None) -> DiskObject:
+    raw = params.get("id")
+    if raw is None or raw == "":
+        raise errors.ArgumentError()
+    object_id = as_int(raw)
+    obj = call.state.objects.get(object_id) if object_id is not None else None
+    if obj is None or (kind and obj.type != kind):
+        raise errors.NotFound(raw)
+    if not call.state.can_read(call.user, obj):
+        raise errors.AccessDenied()
+    return obj
+
+
+def storage_getlist(call: Call, params: dict[str, Any]) -> Page:
+    rows = [render.storage(s) for s in call.state.storages.values()
+            if call.user.admin or s.entity_type == "common" or s.entity_id == call.user.id]
+    filters = params.get("filter")
+    rows = [r for r in rows if matches(r, filters if isinstance(filters, dict) else {})]
+    return page(ordered(rows, params.get("order")), params)
+
+
+def storage_get(call: Call, params: dict[str, Any]) -> Any:
+    storage = call.state.storages.get(as_int(params.get("id")) or 0)
+    if storage is None:
+        raise errors.NotFound(params.get("id"))
+    return render.storage(storage)
+
+
+def _children(call: Call, folder: DiskObject, params: dict[str, Any]) -> Page:
+    rows = [render.disk_object(call.state, o, call.link) for o in call.state.children(folder)]
+    filters = params.get("filter")
+    rows = [r for r in rows if matches(r, filters if isinstance(filters, dict) else {})]
+    return page(ordered(rows, params.get("order")), params)
+
+
+def folder_getchildren(call: Call, params: dict[str, Any]) -> Page:
+    return _children(call, _object(call, params, "folder"), params)
+
+
+def storage_getchildren(call: Call, params: dict[str, Any]) -> Page:
+    storage = call.state.storages.get(as_int(params.get("id")) or 0)
+    if storage is None:
+        raise errors.NotFound(params.get("id"))
+    return _children(call, call.state.objects[storage.root_id], params)
+
+
+def folder_addsubfolder(call: Call, params: dict[str, Any]) -> Any:
+    folder = _object(call, params, "folder")
+    data = params.get("data") if isinstance(params.get("data"), dict) else {}
+    name = data.get("NAME")
+    if not name:
+        raise errors.NameRequired()
+    if not call.state.can_add(call.user, folder):
+        raise errors.AccessDenied()
+    return render.disk_object(call.state, call.state.add_folder(folder, str(name), call.user), call.link, True)
+
+
+def upload_token(state: BitrixState, folder: DiskObject, name: str | None, unique: bool) -> str:
+    payload = base64.urlsafe_b64encode(
+        f"folder={folder.id}&name={name or ''}&unique={int(unique)}&_={secrets.token_hex(16)}".encode()).decode()
+    return f"disk|{payload}|{state.sign(payload)}"
+
+
+def _upload_into(call: Call, folder: DiskObject, params: dict[str, Any]) -> Any:
+    """Inline base64 ``fileContent`` = [name, base64]; without it, the ``uploadUrl`` of the two-step flow."""
+    if not call.state.can_add(call.user, folder):
+        raise errors.AccessDenied()
+    data = params.get("data") if isinstance(params.get("data"), dict) else {}
+    unique = boolean(params.get("generateUniqueName", False))
+    content = as_list(params.get("fileContent"))
+    if content is None:
+        token = upload_token(call.state, folder, data.get("NAME"), unique)
+        return {"field": "file", "uploadUrl": call.link("upload", token)}
+    if len(content) < 2 or not isinstance(content[1], str):
+        raise errors.CouldNotSaveFile()
+    name = data.get("NAME") or content[0]
+    if not name:
+        raise errors.NameRequired()
+    try:
+        raw = base64.b64decode(content[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.CouldNotSaveFile() from None
+    return render.disk_object(call.state, store_file(call, folder, str(name), raw, unique), call.link, True)
+
+
+def store_file(call: Call, folder: DiskObject, name: str, data: bytes | Any, unique: bool) -> DiskObject:
+    """``data``: bytes, or a committed ``Blob`` from a streamed upload."""
+    name = call.state.unique_name(folder, name) if unique else name
+    if not unique and any(o.name == name for o in call.state.children(folder)):
+        raise errors.CoreError(f"File or folder with name {name} already exists")
+    blob = call.state.blobs.put(data) if isinstance(data, bytes) else data
+    return call.state.add_file(folder, name, blob, call.user)
+
+
+def folder_uploadfile(call: Call, params: dict[str, Any]) -> Any:
+    return _upload_into(call, _object(call, params, "folder"), params)
+
+
+def storage_uploadfile(call: Call, params: dict[str, Any]) -> Any:
+    storage = call.state.storages.get(as_int(params.get("id")) or 0) if params.get("id") else None
+    if params.get("id") in (None, ""):
+        raise errors.ArgumentError()
+    if storage is None:
+        raise errors.NotFound(params.get("id"))
+    return _upload_into(call, call.state.objects[storage.root_id], params)
+
+
+def file_get(call: Call, params: dict[str, Any]) -> Any:
+    return render.disk_object(call.state, _object(call, params, "file"), call.link)
+
+
+def file_delete(call: Call, params: dict[str, Any]) -> Any:
+    obj = _object(call, params, "file")
+    if call.state.storage_of(obj).entity_id not in (call.user.id, 0) and not call.user.admin:
+        raise errors.AccessDenied()
+    call.state.delete_object(obj)
+    return True
+
+
+def attached_object_get(call: Call, params: dict[str, Any]) -> Any:
+    raw = params.get("id")
+    if raw in (None, ""):
+        raise errors.ArgumentError()
+    attachment = call.state.attachments.get(as_int(raw) or 0)
+    if attachment is None:
+        raise errors.NotFound(raw)
+    task = call.state.tasks.get(attachment.task_id)
+    obj = call.state.objects[attachment.object_id]
+    if not (call.state.can_read(call.user, obj) or (task and call.state.can_see_task(call.user, task))):
+        raise errors.AccessDenied()
+    return render.attached_object(call.state, attachment, call.link.base)
+
+
+# -- tasks ----------------------------------------------------------------------------------------------------------
+
+def _task_id(params: dict[str, Any]) -> int:
+    raw = params.get("taskId", params.get("TASKID"))
+    if raw is None or raw == "":
+        raise errors.TaskInternalError("CTaskItem All parameters in the constructor must have real class type "
+                                       "(internal error)")
+    task_id = as_int(raw)
+    if task_id is None or task_id <= 0:
+        raise errors.WrongTaskId()
+    return task_id
+
+
+def _set_files(call: Call, task: Task, value: Any) -> None:
+    """``UF_TASK_WEBDAV_FILES`` replaces the set: an attachment id keeps it, ``nNNN`` attaches Drive file NNN,
+    anything left out is detached; the Drive files stay."""
+    items = as_list(value)
+    if items is None:
+        items = [] if value in (False, "", None, "false") else [value]
+    keep, add = [], []
+    for item in items:
+        text = str(item).strip()
+        if text.lower().startswith("n") and as_int(text[1:]) is not None:
+            obj = call.state.objects.get(int(text[1:]))
+            if obj is None or obj.type != "file" or not call.state.can_read(call.user, obj):
+                raise errors.InsufficientPermissions()
+            add.append(obj)
+        elif as_int(text) in task.attachments:
+            keep.append(as_int(text))
+    for attachment_id in [a for a in task.attachments if a not in keep]:
+        call.state.detach(call.state.attachments[attachment_id])
+    for obj in add:
+        call.state.attach(task, obj, call.user)
+
+
+def task_add(call: Call, params: dict[str, Any]) -> Any:
+    fields = params.get("fields")
+    if not isinstance(fields, dict):
+        raise errors.TaskInternalError("Could not find value for parameter {fields} (internal error)")
+    title = str(fields.get("TITLE") or "").strip()
+    if not title:
+        raise errors.CoreError("Task title is not specified<br>")
+    if fields.get("RESPONSIBLE_ID") in (None, ""):
+        raise errors.CoreError("Responsible person not specified<br>")
+    responsible = as_int(fields.get("RESPONSIBLE_ID"))
+    if responsible not in call.state.users:
+        raise errors.CoreError('User specified in the "Responsible" field not found<br>')
+    ids = lambda key: [u for u in (as_int(x) for x in (as_list(fields.get(key)) or [])) if u in call.state.users]  # noqa: E731
+    task = call.state.add_task(title, call.user.id, responsible, description=str(fields.get("DESCRIPTION") or ""),
+                               priority=as_int(fields.get("PRIORITY")) or 1, accomplices=ids("ACCOMPLICES"),
+                               auditors=ids("AUDITORS"), group_id=as_int(fields.get("GROUP_ID")) or 0)
+    if "UF_TASK_WEBDAV_FILES" in fields:
+        _set_files(call, task, fields["UF_TASK_WEBDAV_FILES"])
+    return {"task": render.task(call.state, task)}
+
+
+def task_get(call: Call, params: dict[str, Any]) -> Any:
+    task_id = _task_id(params)
+    select = params.get("select")
+    if select is not None and as_list(select) is None:
+        raise errors.TaskInternalError(f"Invalid value {select} to match with parameter {{select}}. "
+                                       "Should be value of type array. (internal error)")
+    task = call.state.tasks.get(task_id)
+    if task is None or not call.state.can_see_task(call.user, task):
+        return []
+    return {"task": render.task(call.state, task, [str(f) for f in (as_list(select) or [])])}
+
+
+def task_update(call: Call, params: dict[str, Any]) -> Any:
+    task_id = _task_id(params)
+    fields = params.get("fields")
+    if not isinstance(fields, dict):
+        raise errors.TaskInternalError("Could not find value for parameter {fields} (internal error)")
+    task = call.state.tasks.get(task_id)
+    if task is None or not call.state.can_edit_task(call.user, task):
+        raise errors.TaskAccessDenied()
+    if "TITLE" in fields:
+        if not str(fields["TITLE"]).strip():
+            raise errors.CoreError("Task title is not specified<br>")
+        task.title = str(fields["TITLE"])
+    if "DESCRIPTION" in fields:
+        task.description = str(fields["DESCRIPTION"])
+    if "UF_TASK_WEBDAV_FILES" in fields:
+        _set_files(call, task, fields["UF_TASK_WEBDAV_FILES"])
+    task.changed = time.time()
+    return {"task": render.task(call.state, task)}
+
+
+def task_files_attach(call: Call, params: dict[str, Any]) -> Any:
+    """The errors of the method's page, in the order the parameters are bound, then the task, then the file."""
+    task_id = _task_id(params)
+    raw_file = params.get("fileId", params.get("FILEID"))
+    if raw_file is None:
+        raise errors.TaskInternalError("Could not find value for parameter {fileId} (internal error)")
+    file_id = as_int(raw_file)
+    if file_id is None:
+        shown = raw_file if isinstance(raw_file, str) else render.encode(raw_file)
+        raise errors.TaskInternalError(f"Invalid value {shown} to match with parameter {{fileId}}. "
+                                       "Should be value of type int. (internal error)")
+    task = call.state.tasks.get(task_id)
+    if task is None or not call.state.can_edit_task(call.user, task):
+        raise errors.TaskAccessDenied()
+    obj = call.state.objects.get(file_id)
+    if obj is None or obj.type != "file" or not call.state.can_read(call.user, obj):
+        raise errors.InsufficientPermissions()
+    return {"attachmentId": call.state.attach(task, obj, call.user).id}
+
+
+# method (lower case) -> (handler, scope)
+METHODS: dict[str, tuple[Callable[[Call, dict[str, Any]], Any], str]] = {
+    "disk.storage.getlist": (storage_getlist, "disk"),
+    "disk.storage.get": (storage_get, "disk"),
+    "disk.storage.getchildren": (storage_getchildren, "disk"),
+    "disk.storage.uploadfile": (storage_uploadfile, "disk"),
+    "disk.folder.getchildren": (folder_getchildren, "disk"),
+    "disk.folder.addsubfolder": (folder_addsubfolder, "disk"),
+    "disk.folder.uploadfile": (folder_uploadfile, "disk"),
+    "disk.file.get": (file_get, "disk"),
+    "disk.file.delete": (file_delete, "disk"),
+    "disk.attachedobject.get": (attached_object_get, "disk"),
+    "tasks.task.add": (task_add, "task"),
+    "tasks.task.get": (task_get, "task"),
+    "tasks.task.update": (task_update, "task"),
+    "tasks.task.files.attach": (task_files_attach, "task"),
+}

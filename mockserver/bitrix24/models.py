@@ -1,0 +1,268 @@
+"""Bitrix24 state: users, webhooks and OAuth tokens (with scopes), Drive storages, folders and files (bytes in
+the blob store), the attached objects that link files to tasks, tasks, and the two rate limiters."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from mockserver.blobs import Blob, BlobStore
+from mockserver.vendors import VendorContext
+
+PAGE = 50
+BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second
+OPERATING_LIMIT, OPERATING_WINDOW = 480.0, 600.0
+
+
+def iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    last_name: str
+    email: str
+    admin: bool = False
+
+
+@dataclass
+class Webhook:
+    user_id: int
+    code: str
+    scopes: set[str]
+
+
+@dataclass
+class Token:
+    token: str
+    user_id: int
+    scopes: set[str]
+    expires_at: float
+
+
+@dataclass
+class DiskObject:
+    id: int
+    name: str
+    type: str                     # "file" or "folder"
+    storage_id: int
+    parent_id: int | None
+    created_by: int
+    blob: Blob | None = None
+    file_id: int | None = None    # the b_file id, distinct from the Drive object id
+    version: int = 1
+    created: float = field(default_factory=time.time)
+    updated: float | None = None
+
+    def __post_init__(self):
+        self.updated = self.updated or self.created
+
+
+@dataclass
+class Storage:
+    id: int
+    name: str
+    entity_type: str              # "user" or "common"
+    entity_id: int
+    root_id: int
+
+
+@dataclass
+class Attachment:
+    id: int
+    object_id: int
+    task_id: int
+    created_by: int
+    created: float = field(default_factory=time.time)
+
+
+@dataclass
+class Task:
+    id: int
+    title: str
+    created_by: int
+    responsible_id: int
+    description: str = ""
+    priority: int = 1
+    status: int = 2
+    group_id: int = 0
+    accomplices: list[int] = field(default_factory=list)
+    auditors: list[int] = field(default_factory=list)
+    attachments: list[int] = field(default_factory=list)      # attached-object ids
+    created: float = field(default_factory=time.time)
+    changed: float | None = None
+
+
+class BitrixState:
+    def __init__(self, context: VendorContext):
+        fixture, fake = context.fixture, context.fake
+        self.blobs: BlobStore = context.blobs
+        options = {**fixture.get("options", {}), **context.options}
+        self.rate_limits: bool = bool(options.get("rate_limits", False))
+        self.bucket_size: int = options.get("bucket_size", BUCKET_SIZE)
+        self.bucket_drain: float = options.get("bucket_drain", BUCKET_DRAIN)
+        self.operating_limit: float = options.get("operating_limit", OPERATING_LIMIT)
+        self.operating_cost: float = options.get("operating_cost", 0.0)      # seconds added per call
+        self.signing_key = secrets.token_bytes(32)
+        self.users: dict[int, User] = {}
+        for u in fixture.get("users", []):
+            first, _, last = (u.get("name") or fake.name()).partition(" ")
+            self.users[u["id"]] = User(u["id"], first, last, u.get("email") or fake.email(f"{first} {last}"),
+                                       u.get("admin", False))
+        self.webhooks = [Webhook(w["user_id"], w["code"], set(w.get("scopes", ["task", "disk"])))
+                         for w in fixture.get("webhooks", [])]
+        self.tokens: dict[str, Token] = {}
+        for t in fixture.get("tokens", []):
+            self.tokens[t["token"]] = Token(t["token"], t["user_id"], set(t.get("scopes", ["task", "disk"])),
+                                            time.time() + t.get("expires_in", 3600))
+        self.ids = {"object": fixture.get("first_object_id", 8000), "file": 32000, "attachment": 400,
+                    "task": fixture.get("first_task_id", 3700), "storage": 10}
+        self.storages: dict[int, Storage] = {}
+        self.objects: dict[int, DiskObject] = {}
+        self.attachments: dict[int, Attachment] = {}
+        self.tasks: dict[int, Task] = {}
+        for user in self.users.values():
+            self.add_storage(f"{user.name} {user.last_name}".strip(), "user", user.id)
+        self.add_storage("Shared drive", "common", 0)
+        for t in fixture.get("tasks", []):
+            self.add_task(t.get("title") or fake.title(4), t["created_by"], t.get("responsible_id", t["created_by"]),
+                          accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])))
+        self.bucket: dict[str, tuple[float, float]] = {}                 # client -> (level, when)
+        self.operating: dict[tuple[str, str], deque] = {}                # (auth, method) -> [(when, seconds)]
+
+    def next_id(self, kind: str) -> int:
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    # -- auth ---------------------------------------------------------------------------------------------------
+    def webhook(self, user_id: int, code: str) -> Webhook | None:
+        return next((w for w in self.webhooks
+                     if w.user_id == user_id and hmac.compare_digest(w.code, code)), None)
+
+    def sign(self, text: str) -> str:
+        return hmac.new(self.signing_key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+    # -- Drive ----------------------------------------------------------------------------------------------------
+    def add_storage(self, name: str, entity_type: str, entity_id: int) -> Storage:
+        storage_id = self.next_id("storage")
+        root = DiskObject(self.next_id("object"), name, "folder", storage_id, None, entity_id)
+        self.objects[root.id] = root
+        storage = Storage(storage_id, name, entity_type, entity_id, root.id)
+        self.storages[storage.id] = storage
+        return storage
+
+    def storage_of(self, obj: DiskObject) -> Storage:
+        return self.storages[obj.storage_id]
+
+    def can_read(self, user: User, obj: DiskObject) -> bool:
+        storage = self.storage_of(obj)
+        return user.admin or storage.entity_type == "common" or storage.entity_id == user.id
+
+    def can_add(self, user: User, folder: DiskObject) -> bool:
+        return self.can_read(user, folder)
+
+    def children(self, folder: DiskObject) -> list[DiskObject]:
+        return sorted((o for o in self.objects.values() if o.parent_id == folder.id), key=lambda o: o.id)
+
+    def add_file(self, folder: DiskObject, name: str, blob: Blob, user: User) -> DiskObject:
+        obj = DiskObject(self.next_id("object"), name, "file", folder.storage_id, folder.id, user.id, blob,
+                         self.next_id("file"))
+        self.objects[obj.id] = obj
+        return obj
+
+    def add_folder(self, parent: DiskObject, name: str, user: User) -> DiskObject:
+        obj = DiskObject(self.next_id("object"), name, "folder", parent.storage_id, parent.id, user.id)
+        self.objects[obj.id] = obj
+        return obj
+
+    def unique_name(self, folder: DiskObject, name: str) -> str:
+        taken = {o.name for o in self.children(folder)}
+        if name not in taken:
+            return name
+        stem, dot, ext = name.rpartition(".")
+        stem, ext = (stem, "." + ext) if dot and stem else (name, "")
+        n = 1
+        while f"{stem} ({n}){ext}" in taken:
+            n += 1
+        return f"{stem} ({n}){ext}"
+
+    def delete_object(self, obj: DiskObject) -> None:
+        for attachment in [a for a in self.attachments.values() if a.object_id == obj.id]:
+            self.detach(attachment)
+        del self.objects[obj.id]
+        if obj.blob is not None:
+            self.blobs.delete(obj.blob.key)
+
+    # -- tasks ----------------------------------------------------------------------------------------------------
+    def add_task(self, title: str, created_by: int, responsible_id: int, **fields: Any) -> Task:
+        task = Task(self.next_id("task"), title, created_by, responsible_id, **fields)
+        self.tasks[task.id] = task
+        return task
+
+    def can_see_task(self, user: User, task: Task) -> bool:
+        return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices, *task.auditors)
+
+    def can_edit_task(self, user: User, task: Task) -> bool:
+        return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices)
+
+    def attach(self, task: Task, obj: DiskObject, user: User) -> Attachment:
+        attachment = Attachment(self.next_id("attachment"), obj.id, task.id, user.id)
+        self.attachments[attachment.id] = attachment
+        task.attachments.append(attachment.id)
+        return attachment
+
+    def detach(self, attachment: Attachment) -> None:
+        self.attachments.pop(attachment.id, None)
+        task = self.tasks.get(attachment.task_id)
+        if task and attachment.id in task.attachments:
+            task.attachments.remove(attachment.id)
+
+    # -- limits ---------------------------------------------------------------------------------------------------
+    def take_from_bucket(self, client: str) -> bool:
+        """One request into the client's leaky bucket; False when it would overflow."""
+        now = time.monotonic()
+        level, when = self.bucket.get(client, (0.0, now))
+        level = max(0.0, level - (now - when) * self.bucket_drain)
+        if level + 1 > self.bucket_size:
+            self.bucket[client] = (level, now)
+            return False
+        self.bucket[client] = (level + 1, now)
+        return True
+
+    def operating_spent(self, auth: str, method: str) -> tuple[float, float]:
+        """(seconds spent on this method in the window, when the oldest minute drops out)."""
+        now = time.time()
+        calls = self.operating.setdefault((auth, method), deque())
+        while calls and calls[0][0] <= now - OPERATING_WINDOW:
+            calls.popleft()
+        spent = sum(seconds for _, seconds in calls)
+        reset_at = (calls[0][0] if calls else now) + OPERATING_WINDOW
+        return spent, reset_at
+
+    def record_operating(self, auth: str, method: str, seconds: float) -> None:
+        self.operating.setdefault((auth, method), deque()).append((time.time(), seconds + self.operating_cost))
+
+    # -- admin ----------------------------------------------------------------------------------------------------
+    def credentials(self) -> dict[str, Any]:
+        return {"webhooks": {f"{w.user_id}/{w.code}": sorted(w.scopes) for w in self.webhooks},
+                "webhook": f"{self.webhooks[0].user_id}/{self.webhooks[0].code}" if self.webhooks else None,
+                "tokens": sorted(self.tokens)}
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "users": [vars(u) for u in self.users.values()],
+            "storages": [vars(s) for s in self.storages.values()],
+            "files": [{"ID": o.id, "NAME": o.name, "PARENT_ID": o.parent_id, "SIZE": o.blob.size,
+                       "sha256": o.blob.sha256} for o in self.objects.values() if o.type == "file"],
+            "tasks": [{"id": t.id, "title": t.title, "createdBy": t.created_by, "responsibleId": t.responsible_id,
+                       "attachments": [{"ID": a, "OBJECT_ID": self.attachments[a].object_id} for a in t.attachments]}
+                      for t in self.tasks.values()],
+        }

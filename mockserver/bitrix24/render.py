@@ -1,0 +1,161 @@
+"""Bitrix24 wire format: Bitrix ``Json::encode`` (``< > & ' "`` inside strings as ``\\u003C``…, ``/`` as
+``\\/``, non-ASCII raw), the success envelope with its eight-key ``time`` block, the error envelope, the XML
+transport, PHP's list-or-object rule, and the shapes of Drive objects, attached objects and tasks."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from starlette.responses import Response
+
+from mockserver.bitrix24.errors import BitrixError
+from mockserver.bitrix24.models import Attachment, BitrixState, DiskObject, Storage, Task, iso
+
+_HEX = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "'": "\\u0027", "/": "\\/"}
+
+
+def _string(text: str) -> str:
+    body = json.dumps(text, ensure_ascii=False)[1:-1].replace('\\"', "\\u0022")
+    for raw, escaped in _HEX.items():
+        body = body.replace(raw, escaped)
+    return f'"{body}"'
+
+
+def encode(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_string(str(k))}:{encode(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(encode(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def php_array(items: dict[Any, Any]) -> Any:
+    """A PHP array as json_encode writes it: keys exactly 0..n-1 make a list, anything else an object; an
+    empty one is ``[]``."""
+    if list(items.keys()) == list(range(len(items))):
+        return list(items.values())
+    return {str(k): v for k, v in items.items()}
+
+
+def time_block(started: float, operating: float = 0.0, reset_at: float | None = None) -> dict[str, Any]:
+    finished = time.time()
+    return {"start": int(started), "finish": finished, "duration": finished - started, "processing": 0,
+            "date_start": iso(started), "date_finish": iso(finished),
+            "operating_reset_at": int(reset_at or started + 600), "operating": operating}
+
+
+def success(result: Any, block: dict[str, Any] | None, total: int | None = None,
+            next_start: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"result": result}
+    if next_start is not None:
+        body["next"] = next_start
+    if total is not None:
+        body["total"] = total
+    if block is not None:
+        body["time"] = block
+    return body
+
+
+def error_body(exc: BitrixError) -> dict[str, str]:
+    return {"error": exc.code, "error_description": exc.description}
+
+
+def _xml(parent: ElementTree.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            name = str(key) if str(key)[:1].isalpha() else f"item{key}"
+            _xml(ElementTree.SubElement(parent, name), inner)
+    elif isinstance(value, list):
+        for inner in value:
+            _xml(ElementTree.SubElement(parent, "item"), inner)
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif value is not None:
+        parent.text = str(value)
+
+
+def response(body: dict[str, Any], status: int = 200, as_xml: bool = False) -> Response:
+    headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+    if as_xml:
+        root = ElementTree.Element("response")
+        _xml(root, body)
+        text = '<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="unicode")
+        return Response(text.encode("utf-8"), status, headers=headers, media_type="text/xml; charset=utf-8")
+    return Response(encode(body).encode("utf-8"), status, headers=headers,
+                    media_type="application/json; charset=utf-8")
+
+
+# -- shapes ---------------------------------------------------------------------------------------------------------
+
+def storage(s: Storage) -> dict[str, Any]:
+    return {"ID": str(s.id), "NAME": s.name, "CODE": None, "MODULE_ID": "disk", "ENTITY_TYPE": s.entity_type,
+            "ENTITY_ID": str(s.entity_id), "ROOT_OBJECT_ID": str(s.root_id)}
+
+
+def download_token(state: BitrixState, obj: DiskObject) -> str:
+    payload = f"id={obj.id}&v={obj.version}"
+    return f"disk|{payload}|{state.sign(payload)}"
+
+
+def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = False) -> dict[str, Any]:
+    """A Drive file or folder. ``disk.file.get`` and ``getchildren`` give every id as a string; the result of an
+    upload gives ``ID``, ``FILE_ID``, ``GLOBAL_CONTENT_VERSION`` and ``DELETED_TYPE`` as ints."""
+    as_int = int if as_upload else str
+    body: dict[str, Any] = {
+        "ID": as_int(obj.id), "NAME": obj.name, "CODE": None, "STORAGE_ID": str(obj.storage_id), "TYPE": obj.type,
+        "PARENT_ID": str(obj.parent_id) if obj.parent_id else None, "DELETED_TYPE": as_int(0),
+    }
+    if obj.type == "file":
+        body.update({"GLOBAL_CONTENT_VERSION": as_int(obj.version), "FILE_ID": as_int(obj.file_id),
+                     "SIZE": str(obj.blob.size)})
+    else:
+        body["REAL_OBJECT_ID"] = str(obj.id)
+    body.update({"CREATE_TIME": iso(obj.created), "UPDATE_TIME": iso(obj.updated), "DELETE_TIME": None,
+                 "CREATED_BY": str(obj.created_by), "UPDATED_BY": str(obj.created_by),
+                 "DELETED_BY": None if as_upload else "0"})
+    if obj.type == "file":
+        body["DOWNLOAD_URL"] = link("download", download_token(state, obj))
+    owner = state.storage_of(obj).entity_id
+    body["DETAIL_URL"] = f"{link.base}/company/personal/user/{owner}/disk/{obj.type}/{quote(obj.name)}"
+    return body
+
+
+def attached_object(state: BitrixState, a: Attachment, base: str) -> dict[str, Any]:
+    """``DOWNLOAD_URL`` goes through ``uf.php`` with a signed ``auth``, which this server answers too."""
+    obj = state.objects[a.object_id]
+    return {"ID": str(a.id), "OBJECT_ID": str(a.object_id), "MODULE_ID": "tasks", "ENTITY_TYPE": "tasks_task",
+            "ENTITY_ID": str(a.task_id), "CREATE_TIME": iso(a.created), "CREATED_BY": str(a.created_by),
+            "DOWNLOAD_URL": f"{base}/bitrix/tools/disk/uf.php?attachedId={a.id}"
+                            f"&auth[auth]={state.sign(f'attached={a.id}')}&action=download&ncc=1",
+            "NAME": obj.name, "SIZE": str(obj.blob.size)}
+
+
+TASK_FIELDS = ("ID", "PARENT_ID", "TITLE", "DESCRIPTION", "PRIORITY", "STATUS", "GROUP_ID", "CREATED_BY",
+               "CREATED_DATE", "RESPONSIBLE_ID", "CHANGED_DATE", "ACCOMPLICES", "AUDITORS")
+UF_FIELDS = ("UF_CRM_TASK", "UF_TASK_WEBDAV_FILES", "UF_MAIL_MESSAGE")
+
+
+def _camel(field: str) -> str:
+    head, *rest = field.lower().split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def task(state: BitrixState, t: Task, select: list[str] | None = None) -> dict[str, Any]:
+    """camelCase, string values; the UF_ fields only when one of them is selected, and then all three."""
+    values = {"ID": str(t.id), "PARENT_ID": None, "TITLE": t.title, "DESCRIPTION": t.description,
+              "PRIORITY": str(t.priority), "STATUS": str(t.status), "GROUP_ID": str(t.group_id),
+              "CREATED_BY": str(t.created_by), "CREATED_DATE": iso(t.created),
+              "RESPONSIBLE_ID": str(t.responsible_id), "CHANGED_DATE": iso(t.changed or t.created),
+              "ACCOMPLICES": [str(u) for u in t.accomplices], "AUDITORS": [str(u) for u in t.auditors]}
+    wanted = [f.upper() for f in (select or [])] or ["*"]
+    fields = TASK_FIELDS if "*" in wanted else [f for f in TASK_FIELDS if f in wanted or f == "ID"]
+    body = {_camel(f): values[f] for f in fields}
+    if any(f in wanted for f in UF_FIELDS):
+        body.update({"ufCrmTask": [], "ufTaskWebdavFiles": list(t.attachments) or False, "ufMailMessage": None})
+    return body
