@@ -22,6 +22,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")
     serve.add_argument("--journal-size", type=int, default=1000, help="requests the journal keeps; 0 switches it off")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate from a throw-away CA; its file is printed after the URL")
     serve.add_argument("--set", action="append", default=[], metavar="VENDOR.KEY=VALUE", dest="options",
                        help="a vendor option, e.g. toggl.quota_enforced=true (VALUE is JSON, or else a string)")
     serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
@@ -52,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         cli.error(str(exc))
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
-                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options)
+                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls)
     from mockserver.app import create_app
     from mockserver.server import bind_socket, make_server, url_of
 
@@ -62,12 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    url = url_of(sock)
+    tls = None
+    if settings.tls:
+        from mockserver.tls import make_certificates
+        tls = make_certificates()
+    url = url_of(sock, "https" if tls else "http")
 
     def ready(loop) -> None:
         print(url, flush=True)
+        if tls:
+            print(f"REQUESTS_CA_BUNDLE={tls.ca}", flush=True)
 
-    make_server(app, settings, ready, args.log_level).run(sockets=[sock])
+    try:
+        make_server(app, settings, ready, args.log_level, tls).run(sockets=[sock])
+    finally:
+        if tls:
+            tls.close()
     return 0
 
 

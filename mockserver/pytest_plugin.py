@@ -5,6 +5,8 @@ enough.
   each test. ``taskmock.url`` is the base URL; ``taskmock.kanboard.url`` / ``.token`` / ``.username`` /
   ``.users`` what a client needs; ``taskmock.requests(...)`` the journal; ``taskmock.state()`` the state.
 - ``taskmock_server``: the session-scoped server itself, for a test that wants the state it left.
+- ``taskmock_https`` / ``taskmock_https_server``: the same over HTTPS, with a throw-away CA whose file is
+  ``.ca_path`` (for requests-based clients: ``REQUESTS_CA_BUNDLE``).
 - ``taskmock_asgi``: a fresh app in-process, no socket: ``taskmock_asgi.post(path, ...)`` answers an
   ``httpx.Response`` through httpx's ASGI transport (``get``, ``put`` and ``delete`` likewise); ``taskmock_asgi.async_client()`` for async tests.
 
@@ -14,6 +16,7 @@ Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from pathlib import Path
 from typing import Any
@@ -89,7 +92,12 @@ class LiveServer(_Handle):
 
         self.app = create_app(settings)
         sock = bind_socket(settings.host, 0)
-        self.url = url_of(sock)
+        self.tls = None
+        if settings.tls:
+            from mockserver.tls import make_certificates
+            self.tls = make_certificates()
+        self.ca_path = str(self.tls.ca) if self.tls else None
+        self.url = url_of(sock, "https" if self.tls else "http")
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -97,7 +105,8 @@ class LiveServer(_Handle):
             self._loop = loop
             self._ready.set()
 
-        self._server = make_server(self.app, settings, on_ready)
+        # clients of a test session may keep idle connections open: they need no grace at the end
+        self._server = make_server(self.app, settings, on_ready, log_level="critical", tls=self.tls, grace=0.5)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name="taskmock-server", daemon=True)
         self._thread.start()
@@ -115,6 +124,8 @@ class LiveServer(_Handle):
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(10)
+        if self.tls:
+            self.tls.close()
 
 
 class AsgiHandle(_Handle):
@@ -164,6 +175,19 @@ def taskmock_server(pytestconfig):
 def taskmock(taskmock_server):
     taskmock_server.reset()
     return taskmock_server
+
+
+@pytest.fixture(scope="session")
+def taskmock_https_server(pytestconfig):
+    server = LiveServer(dataclasses.replace(settings_from(pytestconfig), tls=True))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def taskmock_https(taskmock_https_server):
+    taskmock_https_server.reset()
+    return taskmock_https_server
 
 
 @pytest.fixture

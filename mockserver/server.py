@@ -49,7 +49,11 @@ class Server(uvicorn.Server):
             self.on_ready(asyncio.get_running_loop())
 
 
-def make_server(app, settings: Settings, on_ready, log_level: str = "warning") -> Server:
+def make_server(app, settings: Settings, on_ready, log_level: str = "warning", tls=None,
+                grace: float = 5) -> Server:
+    """``tls``: a ``mockserver.tls.TlsFiles`` to serve HTTPS with; ``grace``: seconds in-flight requests get
+    at shutdown."""
+    ssl = {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)} if tls else {}
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="asyncio",
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=grace, **ssl)
     return Server(config, on_ready)

@@ -15,5 +15,6 @@ class Settings:
     seed: int = 0                          # seeds the fake names, titles and e-mails
     journal_size: int = 1000               # requests kept by the journal; 0 switches it off
     journal_body_limit: int = 64 * 1024    # bytes of each request/response body the journal keeps
+    tls: bool = False                      # serve HTTPS with a throw-away CA (mockserver.tls)
     blob_dir: Path | None = None           # where uploaded bytes live; default: a fresh temp directory
     extra: dict = field(default_factory=dict)  # vendor switches, e.g. {"kanboard": {"legacy_strings": True}}

@@ -166,7 +166,66 @@ def check_onlyoffice(contracts: Contracts, entry: dict[str, Any]) -> None:
     raise AssertionError(f"no response contract for {entry['method']} {entry['path']}")
 
 
-CHECKS = {"onlyoffice": check_onlyoffice, "kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
+BITRIX_RESULTS = {                 # method -> contract of "result" ("[x]": a list of x)
+    "batch": "batch.result", "disk.storage.getlist": "[storage]", "disk.storage.get": "storage",
+    "disk.folder.getchildren": "[file]", "disk.storage.getchildren": "[file]", "disk.file.get": "file",
+    "disk.attachedobject.get": "attached_object", "tasks.task.add": "task", "tasks.task.update": "task",
+    "tasks.task.files.attach": "attach.result", "upload": "file.uploaded",
+}
+
+
+def _bitrix_result(contracts: Contracts, method: str, result: Any) -> None:
+    name = BITRIX_RESULTS.get(method)
+    if method in ("disk.folder.uploadfile", "disk.storage.uploadfile", "disk.folder.addsubfolder"):
+        name = "upload_url.result" if "uploadUrl" in result else "file.uploaded"
+    if method == "tasks.task.get":
+        name = "task" if result != [] else None
+    if name is None:
+        return
+    if name.startswith("["):
+        for item in result:
+            contracts.validator(f"bitrix24/{name[1:-1]}").validate(item)
+    else:
+        contracts.validator(f"bitrix24/{name}").validate(result)
+
+
+def check_bitrix24(contracts: Contracts, entry: dict[str, Any]) -> None:
+    status = entry["status"]
+    content_type = dict(entry["response_headers"]).get("content-type", "")
+    if entry["response_body_truncated"] or not content_type.startswith("application/json"):
+        assert status == 200, entry                  # downloads and XML
+        return
+    assert content_type == "application/json; charset=utf-8", entry
+    body = json.loads(entry["response_body"])
+    contracts.validator("bitrix24/envelope").validate(body)
+    method = entry["path"].rstrip("/").rsplit("/", 1)[-1].lower()
+    method = re.sub(r"\.(json|xml)$", "", method)
+    if "error" in body:
+        assert status >= 400 and "time" not in body, entry
+        return
+    assert status == 200 and ("time" in body) == (method != "upload"), entry
+    _bitrix_result(contracts, method, body["result"])
+    if method == "batch":
+        for key, sub in (body["result"]["result"].items() if isinstance(body["result"]["result"], dict)
+                         else enumerate(body["result"]["result"])):
+            command = _batch_command(entry, key)
+            if command:
+                _bitrix_result(contracts, command, sub)
+
+
+def _batch_command(entry: dict[str, Any], key: Any) -> str | None:
+    """The method a batch key ran, read back from the journaled request (JSON bodies only)."""
+    try:
+        cmd = json.loads(entry["body"]).get("cmd")
+    except (ValueError, AttributeError):
+        return None
+    command = cmd[int(key)] if isinstance(cmd, list) else (cmd or {}).get(str(key))
+    if not isinstance(command, str):
+        return None
+    return re.sub(r"\.json$", "", command.split("?", 1)[0].strip().lower())
+
+
+CHECKS = {"bitrix24": check_bitrix24, "onlyoffice": check_onlyoffice, "kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
 
 
 def check_journal(contracts: Contracts, entries: list[dict[str, Any]]) -> None:
