@@ -24,14 +24,15 @@ def data_dir(name: str) -> Path:
         return Path(__file__).resolve().parent.parent / name
 
 
-def load_fixtures(path: Path | None = None) -> dict[str, Any]:
+def load_fixtures(path: Path | None = None, own_only: bool = False) -> dict[str, Any]:
+    """The default fixtures with the sections of ``path`` over them; ``own_only``: the file's sections alone."""
     default = json.loads((data_dir("fixtures") / "default.json").read_text("utf-8"))
     if path is None:
         return default
     own = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(own, dict):
         raise ValueError(f"{path}: a fixture file is a JSON object with one section per vendor")
-    return {**default, **own}
+    return own if own_only else {**default, **own}
 
 
 class Fake:

@@ -86,6 +86,8 @@ def wants_xml(request: Request) -> bool:
 
 def _endpoint(contracts: Contracts, handler, needs_auth: bool = True, reads_body: bool = True, raw: bool = False,
               contract: str | None = None):
+    if contract:
+        contracts.prepare([f"onlyoffice/{contract}"])
     check = (lambda values: contracts.error(f"onlyoffice/{contract}", values)) if contract else (lambda values: None)
 
     async def endpoint(request: Request) -> Response:

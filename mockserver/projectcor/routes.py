@@ -24,6 +24,7 @@ def _endpoint(contracts: Contracts, handler):
 
 
 def routes(contracts: Contracts) -> list[Route]:
+    contracts.prepare(["projectcor/attachments.upload.form"])
     def route(path, handler, method):
         return Route(path, _endpoint(contracts, handler), methods=[method])
 

@@ -40,7 +40,12 @@ def _endpoint(contracts: Contracts, handler, string_errors: bool):
     return endpoint
 
 
+REQUEST_CONTRACTS = ["toggl/attachment.create.form", "toggl/attachment.bulk.form", "toggl/taskattachment.Payload",
+                     "toggl/projectattachment.Payload", "toggl/task.CreatePayload"]
+
+
 def routes(contracts: Contracts) -> list[Route]:
+    contracts.prepare(REQUEST_CONTRACTS)
     def route(path, handler, method, string_errors=True, **kwargs):
         return Route(P + path, _endpoint(contracts, partial(handler, **kwargs) if kwargs else handler,
                                          string_errors), methods=[method])

@@ -63,3 +63,12 @@ def test_the_compiled_checks_agree_with_jsonschema():
                             ("kanboard/createTask.params", params)):
         for instance in instances:
             assert contracts.check(name)(instance) == contracts.validator(name).is_valid(instance), (name, instance)
+
+
+def test_the_shipped_fixtures_keep_their_contracts():
+    from mockserver.vendors import REGISTRY
+
+    contracts = Contracts(list(REGISTRY))
+    fixtures = load_fixtures()
+    for vendor in REGISTRY:
+        contracts.validator(f"{vendor}/fixtures").validate(fixtures[vendor])
