@@ -26,6 +26,16 @@ from mockserver.fixtures import data_dir
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 
 
+def _predicate(validate: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    def check(instance: Any) -> bool:
+        try:
+            validate(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+    return check
+
+
 def swagger_schema(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     """A Swagger 2.0 schema as a standalone Draft 4 schema, carrying the definitions it reaches through
     ``#/definitions/...`` references (only those: compiling the whole set costs 20 ms a schema)."""
@@ -62,6 +72,7 @@ class Contracts:
                 else:
                     self.schemas[f"{vendor}/{path.name[:-5]}"] = document
         self._compiled: dict[str, Callable[[Any], Any]] = {}
+        self._parts: dict[str, Callable[[Any], bool]] = {}
         self._validators: dict[str, Any] = {}
 
     def __contains__(self, name: str) -> bool:
@@ -79,6 +90,13 @@ class Contracts:
             self._compiled[name] = fastjsonschema.compile(self.schemas[name])
         return self._compiled[name]
 
+    def compile(self, schema: dict[str, Any]) -> Callable[[Any], bool]:
+        """A predicate for a schema that is not a contract of its own (a part of one); equal schemas share one."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._parts:
+            self._parts[key] = _predicate(fastjsonschema.compile(schema))
+        return self._parts[key]
+
     def prepare(self, names: list[str]) -> None:
         """Compile these contracts now (a vendor's request contracts, when its routes are built)."""
         for name in names:
@@ -94,16 +112,7 @@ class Contracts:
 
     def check(self, name: str) -> Callable[[Any], bool]:
         """A compiled predicate: does an instance keep contract ``name``?"""
-        validate = self._compile(name)
-
-        def check(instance: Any) -> bool:
-            try:
-                validate(instance)
-            except fastjsonschema.JsonSchemaException:
-                return False
-            return True
-
-        return check
+        return _predicate(self._compile(name))
 
     def validator(self, name: str):
         """jsonschema's validator for contract ``name``, of the draft its ``$schema`` names; a ``$ref`` to

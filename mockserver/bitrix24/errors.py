@@ -13,6 +13,11 @@ class BitrixError(Exception):
         super().__init__(description or self.description)
         self.description = description if description is not None else self.description
 
+    @classmethod
+    def for_value(cls, value: str) -> "BitrixError":
+        """The error for a parameter's value (a params contract's x-invalid): ``{value}`` in the text is it."""
+        return cls(cls.description.replace("{value}", value))
+
 
 # -- transport and auth ------------------------------------------------------------------------------------------
 
@@ -73,13 +78,34 @@ class InsufficientPermissions(CoreError):
     description = "Insufficient permissions.<br>"
 
 
-class TaskInternalError(BitrixError):
-    """The tasks module's ``"100"``: a parameter missing or of the wrong type."""
-    code = "100"
+# Errors of a missing or mistyped parameter: each params contract (contracts/bitrix24/<method>.params.json)
+# names, per property, the class raised when it is missing (x-missing) or breaks its schema (x-invalid).
+
+class TaskNotConstructed(BitrixError):
+    code, description = "100", "CTaskItem All parameters in the constructor must have real class type (internal error)"
 
 
 class WrongTaskId(BitrixError):
     code, description = "0", "wrong task id (internal error)"
+
+
+class FileIdMissing(BitrixError):
+    code, description = "100", "Could not find value for parameter {fileId} (internal error)"
+
+
+class FileIdNotInt(BitrixError):
+    code = "100"
+    description = "Invalid value {value} to match with parameter {fileId}. Should be value of type int. (internal error)"
+
+
+class SelectNotArray(BitrixError):
+    code = "100"
+    description = ("Invalid value {value} to match with parameter {select}. Should be value of type array. "
+                   "(internal error)")
+
+
+class FieldsMissing(BitrixError):
+    code, description = "100", "Could not find value for parameter {fields} (internal error)"
 
 
 class TaskAccessDenied(BitrixError):
@@ -95,6 +121,10 @@ class NotFound(BitrixError):
 
     def __init__(self, entity_id: object):
         super().__init__(f"Could not find entity with id `{entity_id}`")
+
+    @classmethod
+    def for_value(cls, value: str) -> "BitrixError":
+        return cls(value)
 
 
 class AccessDenied(BitrixError):

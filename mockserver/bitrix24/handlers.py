@@ -116,11 +116,9 @@ def ordered(rows: list[dict[str, Any]], order: Any) -> list[dict[str, Any]]:
 # -- Drive ----------------------------------------------------------------------------------------------------------
 
 def _object(call: Call, params: dict[str, Any], kind: str | None = None) -> DiskObject:
-    raw = params.get("id")
-    if raw is None or raw == "":
-        raise errors.ArgumentError()
-    object_id = as_int(raw)
-    obj = call.state.objects.get(object_id) if object_id is not None else None
+    """``id`` present and an int: the params contract saw to that."""
+    raw = params["id"]
+    obj = call.state.objects.get(int(raw))
     if obj is None or (kind and obj.type != kind):
         raise errors.NotFound(raw)
     if not call.state.can_read(call.user, obj):
@@ -137,7 +135,7 @@ def storage_getlist(call: Call, params: dict[str, Any]) -> Page:
 
 
 def storage_get(call: Call, params: dict[str, Any]) -> Any:
-    storage = call.state.storages.get(as_int(params.get("id")) or 0)
+    storage = call.state.storages.get(int(params["id"]))
     if storage is None:
         raise errors.NotFound(params.get("id"))
     return render.storage(storage)
@@ -155,7 +153,7 @@ def folder_getchildren(call: Call, params: dict[str, Any]) -> Page:
 
 
 def storage_getchildren(call: Call, params: dict[str, Any]) -> Page:
-    storage = call.state.storages.get(as_int(params.get("id")) or 0)
+    storage = call.state.storages.get(int(params["id"]))
     if storage is None:
         raise errors.NotFound(params.get("id"))
     return _children(call, call.state.objects[storage.root_id], params)
@@ -214,9 +212,7 @@ def folder_uploadfile(call: Call, params: dict[str, Any]) -> Any:
 
 
 def storage_uploadfile(call: Call, params: dict[str, Any]) -> Any:
-    storage = call.state.storages.get(as_int(params.get("id")) or 0) if params.get("id") else None
-    if params.get("id") in (None, ""):
-        raise errors.ArgumentError()
+    storage = call.state.storages.get(int(params["id"]))
     if storage is None:
         raise errors.NotFound(params.get("id"))
     return _upload_into(call, call.state.objects[storage.root_id], params)
@@ -235,10 +231,8 @@ def file_delete(call: Call, params: dict[str, Any]) -> Any:
 
 
 def attached_object_get(call: Call, params: dict[str, Any]) -> Any:
-    raw = params.get("id")
-    if raw in (None, ""):
-        raise errors.ArgumentError()
-    attachment = call.state.attachments.get(as_int(raw) or 0)
+    raw = params["id"]
+    attachment = call.state.attachments.get(int(raw))
     if attachment is None:
         raise errors.NotFound(raw)
     task = call.state.tasks.get(attachment.task_id)
@@ -251,14 +245,8 @@ def attached_object_get(call: Call, params: dict[str, Any]) -> Any:
 # -- tasks ----------------------------------------------------------------------------------------------------------
 
 def _task_id(params: dict[str, Any]) -> int:
-    raw = params.get("taskId", params.get("TASKID"))
-    if raw is None or raw == "":
-        raise errors.TaskInternalError("CTaskItem All parameters in the constructor must have real class type "
-                                       "(internal error)")
-    task_id = as_int(raw)
-    if task_id is None or task_id <= 0:
-        raise errors.WrongTaskId()
-    return task_id
+    """Present and a positive int: the params contract saw to that."""
+    return int(params["taskId"])
 
 
 def _set_files(call: Call, task: Task, value: Any) -> None:
@@ -284,9 +272,7 @@ def _set_files(call: Call, task: Task, value: Any) -> None:
 
 
 def task_add(call: Call, params: dict[str, Any]) -> Any:
-    fields = params.get("fields")
-    if not isinstance(fields, dict):
-        raise errors.TaskInternalError("Could not find value for parameter {fields} (internal error)")
+    fields = params["fields"]
     title = str(fields.get("TITLE") or "").strip()
     if not title:
         raise errors.CoreError("Task title is not specified<br>")
@@ -307,9 +293,6 @@ def task_add(call: Call, params: dict[str, Any]) -> Any:
 def task_get(call: Call, params: dict[str, Any]) -> Any:
     task_id = _task_id(params)
     select = params.get("select")
-    if select is not None and as_list(select) is None:
-        raise errors.TaskInternalError(f"Invalid value {select} to match with parameter {{select}}. "
-                                       "Should be value of type array. (internal error)")
     task = call.state.tasks.get(task_id)
     if task is None or not call.state.can_see_task(call.user, task):
         return []
@@ -317,10 +300,7 @@ def task_get(call: Call, params: dict[str, Any]) -> Any:
 
 
 def task_update(call: Call, params: dict[str, Any]) -> Any:
-    task_id = _task_id(params)
-    fields = params.get("fields")
-    if not isinstance(fields, dict):
-        raise errors.TaskInternalError("Could not find value for parameter {fields} (internal error)")
+    task_id, fields = _task_id(params), params["fields"]
     task = call.state.tasks.get(task_id)
     if task is None or not call.state.can_edit_task(call.user, task):
         raise errors.TaskAccessDenied()
@@ -337,16 +317,8 @@ def task_update(call: Call, params: dict[str, Any]) -> Any:
 
 
 def task_files_attach(call: Call, params: dict[str, Any]) -> Any:
-    """The errors of the method's page, in the order the parameters are bound, then the task, then the file."""
-    task_id = _task_id(params)
-    raw_file = params.get("fileId", params.get("FILEID"))
-    if raw_file is None:
-        raise errors.TaskInternalError("Could not find value for parameter {fileId} (internal error)")
-    file_id = as_int(raw_file)
-    if file_id is None:
-        shown = raw_file if isinstance(raw_file, str) else render.encode(raw_file)
-        raise errors.TaskInternalError(f"Invalid value {shown} to match with parameter {{fileId}}. "
-                                       "Should be value of type int. (internal error)")
+    """After the params contract's errors (taskId, then fileId): the task's, then the file's."""
+    task_id, file_id = _task_id(params), int(params["fileId"])
     task = call.state.tasks.get(task_id)
     if task is None or not call.state.can_edit_task(call.user, task):
         raise errors.TaskAccessDenied()

@@ -135,8 +135,41 @@ def _route(path: str) -> tuple[list[str], str, bool]:
 
 # -- calls ----------------------------------------------------------------------------------------------------------
 
-def invoke(state: BitrixState, caller: Caller, method: str, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """One method call: lookup (404), scope (401), the operating-time limit (429), the handler; its time block."""
+class ParamsContracts:
+    """Each method's params contract (``contracts/bitrix24/<method>.params.json``), compiled when the routes are
+    built: property by property in the contract's order, so that a breach is the error Bitrix24 answers for
+    that property: the class of ``errors`` its ``x-missing`` or ``x-invalid`` names."""
+
+    def __init__(self, contracts: Contracts):
+        self.methods: dict[str, list[tuple[str, bool, dict[str, Any], Any]]] = {}
+        for name in contracts.names("bitrix24"):
+            if name.endswith(".params"):
+                schema = contracts.schema(name)
+                required = set(schema.get("required", ()))
+                self.methods[name.split("/", 1)[1][: -len(".params")]] = [
+                    (prop, prop in required, sub,
+                     contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}))
+                    for prop, sub in schema.get("properties", {}).items()]
+
+    def check(self, method: str, params: dict[str, Any]) -> None:
+        for prop, required, sub, keeps in self.methods.get(method, ()):
+            value = params.get(prop)
+            if value is None or value == "":
+                if required:
+                    raise _contract_error(sub.get("x-missing"), value)
+            elif not keeps(value):
+                raise _contract_error(sub.get("x-invalid"), value)
+
+
+def _contract_error(error_name: str | None, value: Any) -> errors.BitrixError:
+    cls = getattr(errors, error_name) if error_name else errors.ArgumentError
+    return cls.for_value(value if isinstance(value, str) else render.encode(value))
+
+
+def invoke(state: BitrixState, caller: Caller, method: str, params: dict[str, Any],
+           contracts: ParamsContracts) -> tuple[Any, dict[str, Any]]:
+    """One method call: lookup (404), scope (401), the operating-time limit (429), the params contract, the
+    handler; and its time block."""
     name = method.lower()
     found = handlers.METHODS.get(name)
     if found is None:
@@ -148,6 +181,7 @@ def invoke(state: BitrixState, caller: Caller, method: str, params: dict[str, An
         spent, _ = state.operating_spent(caller.key, name)
         if spent > state.operating_limit:
             raise errors.OperationTimeLimit()
+    contracts.check(name, params)
     started = time.time()
     result = handler(Call(state, caller.user, caller.link), params)
     state.record_operating(caller.key, name, time.time() - started)
@@ -187,7 +221,7 @@ def _key(key: Any) -> Any:
     return int(key) if isinstance(key, str) and key.isdigit() and (key == "0" or not key.startswith("0")) else key
 
 
-def batch(state: BitrixState, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+def batch(state: BitrixState, caller: Caller, params: dict[str, Any], contracts: ParamsContracts) -> dict[str, Any]:
     lowered = {str(k).lower(): v for k, v in params.items()}
     cmd, halt = lowered.get("cmd"), boolean(lowered.get("halt", False))
     items = list(enumerate(cmd)) if isinstance(cmd, list) else [(_key(k), v) for k, v in cmd.items()] \
@@ -207,7 +241,7 @@ def batch(state: BitrixState, caller: Caller, params: dict[str, Any]) -> dict[st
             if method.lower() in ("batch", "upload", "download"):
                 raise errors.BatchMethodNotAllowed()
             sub_params = _substitute(php_parse(parse_qsl(query, keep_blank_values=True)), results)
-            result, block = invoke(state, caller, method, sub_params)
+            result, block = invoke(state, caller, method, sub_params, contracts)
         except errors.BitrixError as exc:
             failures[key] = render.error_body(exc)
             if halt:
@@ -270,7 +304,7 @@ def download(state: BitrixState, params: dict[str, Any]) -> Response:
 
 # -- endpoints ------------------------------------------------------------------------------------------------------
 
-async def rest(request: Request) -> Response:
+async def rest(request: Request, contracts: ParamsContracts) -> Response:
     state: BitrixState = request.app.state.runtime.store["bitrix24"]
     as_xml = False
     try:
@@ -287,9 +321,9 @@ async def rest(request: Request) -> Response:
             return download(state, params)
         if name == "batch":
             started = time.time()
-            return render.response(render.success(batch(state, caller, params), render.time_block(started)),
-                                   as_xml=as_xml)
-        result, block = invoke(state, caller, method, params)
+            return render.response(render.success(batch(state, caller, params, contracts),
+                                                  render.time_block(started)), as_xml=as_xml)
+        result, block = invoke(state, caller, method, params, contracts)
         if isinstance(result, Page):
             return render.response(render.success(result.items, block, result.total, result.next_start),
                                    as_xml=as_xml)
@@ -314,5 +348,10 @@ async def attached_download(request: Request) -> Response:
 
 
 def routes(contracts: Contracts) -> list[Route]:
-    return [Route("/rest/{path:path}", rest, methods=METHODS),
+    params_contracts = ParamsContracts(contracts)
+
+    async def endpoint(request: Request) -> Response:
+        return await rest(request, params_contracts)
+
+    return [Route("/rest/{path:path}", endpoint, methods=METHODS),
             Route("/bitrix/tools/disk/uf.php", attached_download, methods=["GET"])]

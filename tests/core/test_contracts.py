@@ -72,3 +72,17 @@ def test_the_shipped_fixtures_keep_their_contracts():
     fixtures = load_fixtures()
     for vendor in REGISTRY:
         contracts.validator(f"{vendor}/fixtures").validate(fixtures[vendor])
+
+
+def test_bitrix24_params_contracts_name_real_error_classes():
+    from mockserver.bitrix24 import errors
+    from mockserver.bitrix24.handlers import METHODS
+
+    contracts = Contracts(["bitrix24"])
+    named = [n for n in contracts.names("bitrix24") if n.endswith(".params")]
+    assert {n.split("/")[1][: -len(".params")] for n in named} <= set(METHODS)
+    for name in named:
+        for prop in contracts.schema(name)["properties"].values():
+            for key in ("x-missing", "x-invalid"):
+                if key in prop:
+                    assert issubclass(getattr(errors, prop[key]), errors.BitrixError), (name, prop[key])
