@@ -164,24 +164,26 @@ class AsgiHandle(_Handle):
         self._runtime().blobs.close()
 
 
-@pytest.fixture(scope="session")
-def taskmock_server(pytestconfig):
-    server = LiveServer(settings_from(pytestconfig))
+def _session_server(pytestconfig, tls: bool):
+    server = LiveServer(dataclasses.replace(settings_from(pytestconfig), tls=tls))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def taskmock_server(pytestconfig):
+    yield from _session_server(pytestconfig, tls=False)
+
+
+@pytest.fixture(scope="session")
+def taskmock_https_server(pytestconfig):
+    yield from _session_server(pytestconfig, tls=True)
 
 
 @pytest.fixture
 def taskmock(taskmock_server):
     taskmock_server.reset()
     return taskmock_server
-
-
-@pytest.fixture(scope="session")
-def taskmock_https_server(pytestconfig):
-    server = LiveServer(dataclasses.replace(settings_from(pytestconfig), tls=True))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -134,11 +134,15 @@ def storage_getlist(call: Call, params: dict[str, Any]) -> Page:
     return page(ordered(rows, params.get("order")), params)
 
 
-def storage_get(call: Call, params: dict[str, Any]) -> Any:
+def _storage(call: Call, params: dict[str, Any]):
     storage = call.state.storages.get(int(params["id"]))
     if storage is None:
-        raise errors.NotFound(params.get("id"))
-    return render.storage(storage)
+        raise errors.NotFound(params["id"])
+    return storage
+
+
+def storage_get(call: Call, params: dict[str, Any]) -> Any:
+    return render.storage(_storage(call, params))
 
 
 def _children(call: Call, folder: DiskObject, params: dict[str, Any]) -> Page:
@@ -153,10 +157,7 @@ def folder_getchildren(call: Call, params: dict[str, Any]) -> Page:
 
 
 def storage_getchildren(call: Call, params: dict[str, Any]) -> Page:
-    storage = call.state.storages.get(int(params["id"]))
-    if storage is None:
-        raise errors.NotFound(params.get("id"))
-    return _children(call, call.state.objects[storage.root_id], params)
+    return _children(call, call.state.objects[_storage(call, params).root_id], params)
 
 
 def folder_addsubfolder(call: Call, params: dict[str, Any]) -> Any:
@@ -212,10 +213,7 @@ def folder_uploadfile(call: Call, params: dict[str, Any]) -> Any:
 
 
 def storage_uploadfile(call: Call, params: dict[str, Any]) -> Any:
-    storage = call.state.storages.get(int(params["id"]))
-    if storage is None:
-        raise errors.NotFound(params.get("id"))
-    return _upload_into(call, call.state.objects[storage.root_id], params)
+    return _upload_into(call, call.state.objects[_storage(call, params).root_id], params)
 
 
 def file_get(call: Call, params: dict[str, Any]) -> Any:

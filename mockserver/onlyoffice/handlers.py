@@ -225,14 +225,18 @@ def _listed_files(call: Call, task: Task) -> list[File]:
     return [call.state.files[fid] for fid in kept]
 
 
-def attach(call: Call, task_id: int) -> tuple[int, Any]:
-    """Not transactional: the ids before a missing one stay attached."""
-    task = _task(call, task_id)
+def _attach_files(call: Call, task: Task) -> None:
+    """Not transactional: the ids before a missing one stay attached. No right on the file is checked."""
     for file_id in call.params.integers("files"):
         if file_id not in call.state.files:
             raise errors.ItemNotFound()
         if file_id not in task.files:
             task.files.append(file_id)
+
+
+def attach(call: Call, task_id: int) -> tuple[int, Any]:
+    task = _task(call, task_id)
+    _attach_files(call, task)
     return 201, task_wrapper(call.state, task, call.user)
 
 
@@ -255,13 +259,9 @@ def detach(call: Call, task_id: int) -> tuple[int, Any]:
 
 
 def detach_many(call: Call, task_id: int) -> tuple[int, Any]:
-    """The real server's loop calls attach here, not detach: the files end up attached."""
+    """The real server's loop calls attach here, not detach, and so does this one: the files end up attached."""
     task = _task(call, task_id)
-    for file_id in call.params.integers("files"):
-        if file_id not in call.state.files:
-            raise errors.ItemNotFound()
-        if file_id not in task.files:
-            task.files.append(file_id)
+    _attach_files(call, task)
     return 200, task_wrapper(call.state, task, call.user)
 
 

@@ -121,20 +121,23 @@ def _check_storage(call: Call, incoming: int) -> None:
         raise errors.InvalidRequest("attachment storage limit exceeded")
 
 
-async def _form(call: Call):
+async def _form(call: Call, contract: str):
+    """The multipart form, its plain fields checked against ``contract``; nothing of a refused one is kept."""
     try:
-        return await parse_form(call.request, call.state.blobs)
+        form = await parse_form(call.request, call.state.blobs)
     except MultipartError as exc:
         raise errors.InvalidRequest(f"invalid multipart form: {exc}") from None
+    problem = call.contracts.error(contract, dict(form.fields))
+    if problem:
+        form.discard()
+        raise errors.InvalidRequest(problem)
+    return form
 
 
 async def create_attachment(call: Call, owner: str) -> Reply:
     found = _owner(call, owner)
-    form = await _form(call)
+    form = await _form(call, "toggl/attachment.create.form")
     try:
-        problem = call.contracts.error("toggl/attachment.create.form", dict(form.fields))
-        if problem:
-            raise errors.InvalidRequest(problem)
         files = form.files_named("file")
         if not files:
             raise errors.InvalidRequest("file is required")
@@ -153,11 +156,8 @@ async def create_attachment(call: Call, owner: str) -> Reply:
 async def bulk_create_attachments(call: Call, owner: str) -> Reply:
     """All-or-nothing: any problem with any file and none is created."""
     found = _owner(call, owner)
-    form = await _form(call)
+    form = await _form(call, "toggl/attachment.bulk.form")
     try:
-        problem = call.contracts.error("toggl/attachment.bulk.form", dict(form.fields))
-        if problem:
-            raise errors.InvalidRequest(problem)
         files = form.files_named("files") + form.files_named("files[]")
         if not files:
             raise errors.InvalidRequest("files is required")
