@@ -8,11 +8,15 @@ The shared machinery lives beside the vendors, one noun per module:
 - ``store``      per-vendor state, built from fixtures and reset to them;
 - ``fixtures``   fixture files and the seeded fake data that fills their gaps;
 - ``blobs``      the on-disk blob store that holds uploaded bytes;
+- ``multipart``  streaming ``multipart/form-data`` straight into the blob store;
+- ``downloads``  serving stored bytes back;
 - ``contracts``  JSON Schema contracts, compiled once at start;
 - ``jsonrpc``    a generic JSON-RPC 2.0 dispatcher;
 - ``journal``    the bounded ring of received requests;
 - ``admin``      the ``/__admin`` API;
 - ``cli``        ``mockserver serve``;
+- ``server``     uvicorn on a socket of our own, with a ready signal;
+- ``tls``        the throw-away CA and certificate of the HTTPS mode;
 - ``pytest_plugin``  the ``taskmock`` fixtures.
 
 Each vendor is a sub-package of the same shape: ``routes``, ``handlers``, ``models``, ``errors``, ``render``.

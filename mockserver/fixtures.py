@@ -10,7 +10,7 @@ faker, seeded, so the same ``--seed`` always gives the same data. Faker is impor
 from __future__ import annotations
 
 import json
-from importlib import resources
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ def data_dir(name: str) -> Path:
     """The repo's top-level ``contracts/`` or ``fixtures/``: installed as ``mockserver._<name>`` by a wheel,
     read in place from a source checkout (an editable install)."""
     try:
-        return Path(str(resources.files(f"mockserver._{name}")))
+        package = importlib.import_module(f"mockserver._{name}")     # a data-only (namespace) package
+        return Path(next(iter(package.__path__)))
     except ModuleNotFoundError:
         return Path(__file__).resolve().parent.parent / name
 
