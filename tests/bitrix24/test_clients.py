@@ -86,6 +86,13 @@ def test_b24pysdk_raises_what_it_raises_against_bitrix(b24, taskmock_https):
         token.call_method("tasks.task.files.attach", {"fileId": mine})
     assert no_task.value.error_description == ("CTaskItem All parameters in the constructor must have real class "
                                                "type (internal error)")
+    with pytest.raises(BitrixAPIBadRequest) as wrong_task:
+        token.call_method("tasks.task.files.attach", {"taskId": "abc", "fileId": mine})
+    assert (wrong_task.value.error, wrong_task.value.error_description) == ("0", "wrong task id (internal error)")
+    with pytest.raises(BitrixAPIBadRequest) as no_file:
+        token.call_method("tasks.task.files.attach", {"taskId": 3701})
+    assert (no_file.value.error, no_file.value.error_description) == (
+        "100", "Could not find value for parameter {fileId} (internal error)")
 
     wrong_code = Client(BitrixWebhook(domain=domain, webhook_token="2/wrongcode"), max_retries=1)
     with pytest.raises(BitrixAPIInvalidCredentials):
@@ -142,9 +149,15 @@ def test_fast_bitrix24_raises_on_batch_errors_and_4xx(fast, taskmock):
     with pytest.raises(ErrorInServerResponseException) as denied:
         fast.call("tasks.task.files.attach", {"taskId": 3702, "fileId": 1})
     assert list(denied.value.args[0].values()) == [{"error": "0", "error_description": "Access denied (internal error)"}]
-    with pytest.raises(ErrorInServerResponseException) as missing:
-        fast.call("tasks.task.files.attach", {"taskId": 3701})
-    assert "{fileId}" in str(missing.value)
+    cases = [({"taskId": 3701}, "100", "Could not find value for parameter {fileId} (internal error)"),
+             ({"taskId": 3701, "fileId": "x"}, "100",
+              "Invalid value x to match with parameter {fileId}. Should be value of type int. (internal error)"),
+             ({"taskId": "abc", "fileId": 1}, "0", "wrong task id (internal error)"),
+             ({"taskId": 3701, "fileId": 999999}, "ERROR_CORE", "Insufficient permissions.<br>")]
+    for params, code, description in cases:
+        with pytest.raises(ErrorInServerResponseException) as failed:
+            fast.call("tasks.task.files.attach", params)
+        assert list(failed.value.args[0].values()) == [{"error": code, "error_description": description}]
     import aiohttp
     wrong = Bitrix(f"{taskmock.url}/rest/2/wrongcode", verbose=False)
     with pytest.raises(aiohttp.ClientResponseError) as unauthorized:

@@ -269,3 +269,14 @@ def test_slashes_are_escaped_in_json(client):
     f = upload(client, project_folder(client))
     text = client.get(f"/files/file/{f['id']}").text
     assert '"viewUrl":"https:\\/\\/portal.example.com\\/Products\\/Files\\/' in text
+
+
+def test_common_documents_take_uploads_from_admins_only(taskmock):
+    admin = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "admin")})
+    member = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "member")})
+    shared = admin.post("/files/@common/upload", files={"f": ("policy.pdf", b"%PDF", "application/pdf")})
+    assert shared.status_code == 201 and shared.json()["response"]["rootFolderType"] == 1
+    refused = member.post("/files/@common/upload", files={"f": ("x.pdf", b"%PDF", "application/pdf")})
+    assert (refused.status_code, refused.json()["error"]["message"]) == (
+        403, "You don't have enough permission to create")
+    assert member.request("DELETE", "/project/task/1/filesmany", json={"files": [999999]}).status_code == 404
