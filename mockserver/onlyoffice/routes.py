@@ -5,7 +5,6 @@ form), merged; the reply is XML only for an ``.xml``/``.tml`` path whose request
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree

@@ -8,7 +8,6 @@ import binascii
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
