@@ -6,7 +6,9 @@ import contextlib
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 
 from mockserver import admin
 from mockserver.blobs import BlobStore
@@ -67,7 +69,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     for vendor in vendors:
         routes.extend(vendor.routes(contracts))
     routes.extend(admin.routes())
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def route_miss(request: Request, exc: HTTPException):
+        """A path or method no route takes: the vendor of that path answers, if it has its own way."""
+        vendor = next((v for v in vendors if v.name == rt.vendor_of(request.url.path)), None)
+        answer = vendor.route_miss(request, exc.status_code) if vendor and vendor.route_miss else None
+        return answer or PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: route_miss, 405: route_miss})
     app.state.runtime = rt
     app.add_middleware(JournalMiddleware, journal=rt.journal, vendor_of=rt.vendor_of)
     return app

@@ -47,6 +47,9 @@ class Vendor:
     entry_path: str                                      # what a client's base URL points at, e.g. /jsonrpc.php
     routes: Callable[[Contracts], list[BaseRoute]]
     make_state: Callable[[VendorContext], VendorState]
+    # how a request on the vendor's paths that no route takes is answered (404 no path, 405 no such method);
+    # None, or a None answer, leaves Starlette's plain-text 404/405
+    route_miss: Callable[[Any, int], Any] | None = None
 
 
 def load(names: tuple[str, ...] | list[str] = ()) -> list[Vendor]:

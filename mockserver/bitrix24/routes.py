@@ -35,7 +35,7 @@ def php_parse(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for key, value in pairs:
         match = _KEY.match(key)
-        name, brackets = match.group(1), match.group(2)
+        name, brackets = (match.group(1), match.group(2)) if match else (key.replace("[", "_", 1), "")
         if not name:
             continue
         path = [name] + re.findall(r"\[([^\]]*)\]", brackets)

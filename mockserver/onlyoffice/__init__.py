@@ -15,8 +15,8 @@ authenticated caller who can read the file.
 """
 
 from mockserver.onlyoffice.models import OnlyofficeState
-from mockserver.onlyoffice.routes import routes
+from mockserver.onlyoffice.routes import route_miss, routes
 from mockserver.vendors import Vendor
 
 VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/"), entry_path="", routes=routes,
-                make_state=OnlyofficeState)
+                make_state=OnlyofficeState, route_miss=route_miss)

@@ -119,6 +119,17 @@ def _endpoint(contracts: Contracts, handler, needs_auth: bool = True, reads_body
     return endpoint
 
 
+def route_miss(request: Request, status: int) -> Response | None:
+    """A route's path with a method it has no API method for: 404 "Method not found" in the envelope. A path no
+    route matches (a non-numeric id) keeps the portal's plain not-found page."""
+    if status != 405:
+        return None
+    exc = errors.MethodNotFound()
+    as_xml = request.url.path.endswith((".xml", ".tml")) and not request.headers.get(
+        "content-type", "").lower().startswith("application/json")
+    return render.response(render.error_envelope(exc), exc.status, as_xml)
+
+
 def routes(contracts: Contracts) -> list[Route]:
     def route(path, handler, method, **kwargs):
         return Route(API + path + "{suffix:apisuffix}", _endpoint(contracts, handler, **kwargs), methods=[method])

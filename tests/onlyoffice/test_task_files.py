@@ -280,3 +280,9 @@ def test_common_documents_take_uploads_from_admins_only(taskmock):
     assert (refused.status_code, refused.json()["error"]["message"]) == (
         403, "You don't have enough permission to create")
     assert member.request("DELETE", "/project/task/1/filesmany", json={"files": [999999]}).status_code == 404
+
+
+def test_a_method_a_route_does_not_have_is_method_not_found(client):
+    response = client.put("/project/task/1/files")
+    assert (response.status_code, response.json()["error"]["message"]) == (404, "Method not found")
+    assert "<message>Method not found</message>" in client.put("/project/task/1/files.xml").text
