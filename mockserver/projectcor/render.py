@@ -14,7 +14,8 @@ from mockserver.projectcor.models import Attachment, Token, iso
 
 
 def json_response(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data, separators=(",", ":")).encode(), status,
+    """Node's ``JSON.stringify``: compact, non-ASCII raw, nothing else escaped."""
+    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), status,
                     media_type="application/json; charset=utf-8")
 
 

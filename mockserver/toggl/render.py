@@ -1,5 +1,5 @@
-"""Toggl Focus wire format: JSON bodies as the Go service writes them (RFC 3339 UTC times with microseconds,
-``omitempty`` fields left out), the attachment bytes for ``/view``, the quota headers, and error bodies."""
+"""Toggl Focus wire format: JSON bodies as the Go service writes them (``encoding/json``: HTML characters
+escaped; RFC 3339 UTC times with microseconds; ``omitempty`` fields left out), the attachment bytes for ``/view``, the quota headers, and error bodies."""
 
 from __future__ import annotations
 
@@ -72,9 +72,16 @@ def response(reply: Reply, blobs: BlobStore) -> Response:
     return json_response(_json(reply.data, reply.aggregations), reply.status)
 
 
+_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def json_response(data: Any, status: int) -> Response:
-    return Response(json.dumps(data, separators=(",", ":")).encode(), status,
-                    media_type="application/json; charset=utf-8")
+    """Go's ``json.Marshal``: compact, non-ASCII raw, ``< > &`` and U+2028/U+2029 escaped (Go escapes HTML by
+    default; these characters only ever stand inside strings, so replacing them in the text is safe)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in _GO_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return Response(text.encode("utf-8"), status, media_type="application/json; charset=utf-8")
 
 
 def error(exc: TogglError, as_string: bool) -> Response:

@@ -248,3 +248,9 @@ def test_a_large_upload_streams_and_reads_back_identical(client):
         for piece in view.iter_bytes():
             read_back.update(piece)
     assert read_back.hexdigest() == digest.hexdigest()
+
+
+def test_json_is_written_as_go_writes_it(client):
+    created = upload(client, filename="<R&D> é.pdf")
+    assert '"name":"\\u003cR\\u0026D\\u003e é.pdf"' in created.text
+    assert created.json()["name"] == "<R&D> é.pdf"
