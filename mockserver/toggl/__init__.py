@@ -13,7 +13,8 @@ exist", or ``[]`` with ``unknown_task_list: "empty"``; the list's default order 
 part's Content-Type, else guessed from the filename; a workspace of another organization, or one the key's
 user is not in, is 403 "Insufficient permissions"; the ``token`` query parameter is accepted wherever the
 Bearer header is; over a free organization's storage limit an upload is 400; ``/view`` answers the bytes
-with ``Content-Disposition: inline``. The hourly quota (free 30, starter 240, premium 600 requests per user
+with ``Content-Disposition: inline``; JSON is written as Go's ``encoding/json`` writes it by default (the spec
+says the service is Go), so ``< > &`` in strings come as ``\u003c \u003e \u0026``. The hourly quota (free 30, starter 240, premium 600 requests per user
 and organization) is counted and shown in ``X-Toggl-Quota-Remaining`` / ``X-Toggl-Quota-Resets-In`` always,
 and enforced with 402 only with the option ``quota_enforced: true``.
 
