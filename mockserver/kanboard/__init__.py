@@ -15,7 +15,9 @@ Where those are silent, this module relied on Kanboard's public source (kanboard
 Inferred, not seen: reads of a task (``getTask``) need project-viewer like the file reads that were seen;
 GD is judged to read an image by its format signature (PNG, JPEG, GIF, BMP, WebP), where the real server tries
 to decode it whole; an array ``blob``/``filename`` is a 500 even when the task is missing (the real server
-answers ``false`` first there). Project-file procedures are not emulated.
+answers ``false`` first there). The project-file procedures follow §10 of the spec (their own table and ids,
+``projects/<id>/<sha1>`` paths, ``false`` for a file of another project); their list has the task-file list's
+columns with ``project_id``, and their reads need project-viewer like the task files' (inferred).
 
 Fixture switches (section ``kanboard``): ``app_token``, and ``auth_header`` (Kanboard's
 ``API_AUTHENTICATION_HEADER``: a header carrying raw base64 ``user:password``, which then wins over Basic).

@@ -116,7 +116,7 @@ def _task_project(session: Session, task_id: Any) -> int | None:
 
 def _file_project(session: Session, file_id: Any) -> int | None:
     f = session.state.files.get(sql_id(file_id))
-    return _task_project(session, f.task_id) if f else None
+    return _task_project(session, f.owner_id) if f else None
 
 
 # -- PHP and SQLite value semantics -----------------------------------------------------------------------------
@@ -185,13 +185,18 @@ def createTaskFile(s: Session, project_id, task_id, filename, blob):
     task = s.state.tasks.get(sql_id(task_id))
     if task is None or not php_loose_equals(task.project_id, project_id):
         return False
+    return _store(s, s.state.files, task.id, filename, blob)
+
+
+def _store(s: Session, table, owner_id: int, filename, blob):
+    """``FileModel::uploadContent``: lax base64, nothing or "0" is false, a thumbnail for image names."""
     data = lax_base64(blob)
     if data in (b"", b"0"):
         return False
     name = render.php_string(filename)
     if file_extension(name).lower() in ("jpeg", "jpg", "png", "gif") and not gd_can_read(data):
         raise PhpFatalError()           # GD cannot make the thumbnail: DivisionByZeroError, no row written
-    return s.state.add_file(task.id, name, data, s.user_id).id
+    return s.state.add_file(table, owner_id, name, data, s.user_id).id
 
 
 def getTaskFile(s: Session, file_id):
@@ -203,7 +208,7 @@ def getTaskFile(s: Session, file_id):
 def getAllTaskFiles(s: Session, task_id):
     _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
     tid = sql_id(task_id)
-    return [render.file_record(f, s.state.users) for f in s.state.task_files(tid)]
+    return [render.file_record(f, s.state.users) for f in s.state.files_of(s.state.files, tid)]
 
 
 def downloadTaskFile(s: Session, file_id):
@@ -217,13 +222,62 @@ def downloadTaskFile(s: Session, file_id):
 def removeTaskFile(s: Session, file_id):
     _allow(s, _file_project(s, file_id), PROJECT_MEMBER)
     fid = sql_id(file_id)
-    return s.state.remove_file(fid) if fid is not None else False
+    return s.state.remove_file(s.state.files, fid) if fid is not None else False
 
 
 def removeAllTaskFiles(s: Session, task_id):
     _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
     tid = sql_id(task_id)
-    return s.state.remove_all_files(tid) if tid is not None else True
+    return s.state.remove_all_files(s.state.files, tid) if tid is not None else True
+
+
+# -- project files --------------------------------------------------------------------------------------------------
+
+def _project_file(s: Session, project_id, file_id):
+    """The file, if it exists and belongs to that project."""
+    f = s.state.project_files.get(sql_id(file_id))
+    return f if f is not None and f.owner_id == sql_id(project_id) else None
+
+
+def createProjectFile(s: Session, project_id, filename, blob):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MEMBER)
+    if pid not in s.state.projects:
+        return False                    # the foreign key fails, swallowed as a duplicate key
+    return _store(s, s.state.project_files, pid, filename, blob)
+
+
+def getAllProjectFiles(s: Session, project_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_VIEWER)
+    return [render.file_record(f, s.state.users, owner="project_id")
+            for f in s.state.files_of(s.state.project_files, pid)]
+
+
+def getProjectFile(s: Session, project_id, file_id):
+    _allow(s, sql_id(project_id), PROJECT_VIEWER)
+    f = _project_file(s, project_id, file_id)
+    return render.project_file_row(f) if f else False
+
+
+def downloadProjectFile(s: Session, project_id, file_id):
+    _allow(s, sql_id(project_id), PROJECT_VIEWER)
+    f = _project_file(s, project_id, file_id)
+    if f is None or not s.state.blobs.exists(f.blob.key):
+        return ""
+    return base64.b64encode(s.state.blobs.read(f.blob.key)).decode("ascii")
+
+
+def removeProjectFile(s: Session, project_id, file_id):
+    _allow(s, sql_id(project_id), PROJECT_MEMBER)
+    f = _project_file(s, project_id, file_id)
+    return s.state.remove_file(s.state.project_files, f.id) if f else False
+
+
+def removeAllProjectFiles(s: Session, project_id):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_MEMBER)
+    return s.state.remove_all_files(s.state.project_files, pid) if pid is not None else True
 
 
 # -- users ---------------------------------------------------------------------------------------------------------
@@ -390,6 +444,8 @@ def removeTask(s: Session, task_id):
 
 PROCEDURES = (
     createTaskFile, getTaskFile, getAllTaskFiles, downloadTaskFile, removeTaskFile, removeAllTaskFiles,
+    createProjectFile, getAllProjectFiles, getProjectFile, downloadProjectFile, removeProjectFile,
+    removeAllProjectFiles,
     createUser, getUser, getUserByName, removeUser, getMe, getVersion,
     createProject, getProjectById, removeProject, addProjectUser, removeProjectUser, getProjectUsers,
     createTask, getTask, removeTask,

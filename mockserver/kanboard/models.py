@@ -83,12 +83,13 @@ class Task:
 
 
 @dataclass
-class TaskFile:
+class StoredFile:
+    """A row of ``task_has_files`` (``owner_id`` a task) or of ``project_has_files`` (a project)."""
     id: int
     name: str            # may hold surrogate escapes: the 255-byte cut can split a UTF-8 character
     path: str
     is_image: bool
-    task_id: int
+    owner_id: int
     date: int
     user_id: int
     size: int
@@ -103,7 +104,7 @@ def next_id(table: dict[int, Any]) -> int:
     return max(table, default=0) + 1
 
 
-def name_sort_key(f: TaskFile) -> tuple[bytes, int]:
+def name_sort_key(f: StoredFile) -> tuple[bytes, int]:
     """SQLite ``COLLATE NOCASE``: ASCII upper case folded to lower, then byte order."""
     return f.name.encode("utf-8", "surrogateescape").lower(), f.id
 
@@ -128,7 +129,8 @@ class KanboardState:
         self.users: dict[int, User] = {}
         self.projects: dict[int, Project] = {}
         self.tasks: dict[int, Task] = {}
-        self.files: dict[int, TaskFile] = {}
+        self.files: dict[int, StoredFile] = {}              # task files
+        self.project_files: dict[int, StoredFile] = {}
         self.column_ids = 0
         for entry in fixture.get("users", []):
             name = entry.get("name") or fake.name()
@@ -174,6 +176,7 @@ class KanboardState:
             return False
         for task_id in [t.id for t in self.tasks.values() if t.project_id == project_id]:
             self.remove_task(task_id)
+        self.remove_all_files(self.project_files, project_id)
         del self.projects[project_id]
         return True
 
@@ -191,34 +194,38 @@ class KanboardState:
     def remove_task(self, task_id: int) -> bool:
         if task_id not in self.tasks:
             return False
-        self.remove_all_files(task_id)
+        self.remove_all_files(self.files, task_id)
         del self.tasks[task_id]
         return True
 
-    # -- task files -----------------------------------------------------------------------------------------------
-    def add_file(self, task_id: int, filename: str, data: bytes, user_id: int) -> TaskFile:
+    # -- task and project files -----------------------------------------------------------------------------------
+    def add_file(self, table: dict[int, StoredFile], owner_id: int, filename: str, data: bytes,
+                 user_id: int) -> StoredFile:
+        """Path ``tasks/<id>/<sha1(filename + time)>`` (``projects/...`` for project files); the name cut at 255
+        bytes."""
         now = int(time.time())
         digest = hashlib.sha1((filename + str(now)).encode("utf-8", "surrogateescape")).hexdigest()
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
+        folder = "tasks" if table is self.files else "projects"
         blob = self.blobs.put(data)
-        f = TaskFile(next_id(self.files), name, f"tasks/{task_id}/{digest}", is_image_name(filename), task_id,
-                     now, user_id, blob.size, blob)
-        self.files[f.id] = f
+        f = StoredFile(next_id(table), name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
+                       now, user_id, blob.size, blob)
+        table[f.id] = f
         return f
 
-    def task_files(self, task_id: int) -> list[TaskFile]:
-        return sorted((f for f in self.files.values() if f.task_id == task_id), key=name_sort_key)
+    def files_of(self, table: dict[int, StoredFile], owner_id: int) -> list[StoredFile]:
+        return sorted((f for f in table.values() if f.owner_id == owner_id), key=name_sort_key)
 
-    def remove_file(self, file_id: int) -> bool:
-        f = self.files.pop(file_id, None)
+    def remove_file(self, table: dict[int, StoredFile], file_id: int) -> bool:
+        f = table.pop(file_id, None)
         if f is None:
             return False
         self.blobs.delete(f.blob.key)
         return True
 
-    def remove_all_files(self, task_id: int) -> bool:
-        for file_id in sorted(f.id for f in self.files.values() if f.task_id == task_id):
-            self.remove_file(file_id)
+    def remove_all_files(self, table: dict[int, StoredFile], owner_id: int) -> bool:
+        for file_id in sorted(f.id for f in table.values() if f.owner_id == owner_id):
+            self.remove_file(table, file_id)
         return True
 
     # -- admin and fixtures -----------------------------------------------------------------------------------------
@@ -229,12 +236,16 @@ class KanboardState:
     def snapshot(self) -> dict[str, Any]:
         def files(task_id):
             return [{"id": f.id, "name": f.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                     "size": f.size, "user_id": f.user_id, "sha256": f.blob.sha256} for f in self.task_files(task_id)]
+                     "size": f.size, "user_id": f.user_id, "sha256": f.blob.sha256}
+                    for f in self.files_of(self.files, task_id)]
         return {
             "users": [{k: v for k, v in asdict(u).items() if k not in ("failed_logins", "locked_until")}
                       for u in self.users.values()],
             "projects": [{"id": p.id, "name": p.name, "identifier": p.identifier, "owner_id": p.owner_id,
-                          "members": {str(k): v for k, v in p.members.items()}} for p in self.projects.values()],
+                          "members": {str(k): v for k, v in p.members.items()},
+                          "files": [{"id": f.id, "name": f.name, "size": f.size, "sha256": f.blob.sha256}
+                                    for f in self.files_of(self.project_files, p.id)]}
+                         for p in self.projects.values()],
             "tasks": [{"id": t.id, "title": t.title, "project_id": t.project_id, "files": files(t.id)}
                       for t in self.tasks.values()],
         }

@@ -99,10 +99,11 @@ def php_string(value: Any) -> str:
     return str(value)
 
 
-def file_record(f, users: dict | None = None) -> dict[str, Any]:
-    """``getTaskFile``'s raw row plus etag; with ``users`` (``getAllTaskFiles``) the username/user_name join."""
+def file_record(f, users: dict | None = None, owner: str = "task_id") -> dict[str, Any]:
+    """The ``getAll*Files`` query's columns (``getTaskFile`` is the same raw row), plus etag; with ``users`` the
+    username/user_name join. ``owner``: ``task_id``, or ``project_id`` for project files."""
     record: dict[str, Any] = {
-        "id": f.id, "name": f.name, "path": f.path, "is_image": int(f.is_image), "task_id": f.task_id,
+        "id": f.id, "name": f.name, "path": f.path, "is_image": int(f.is_image), owner: f.owner_id,
         "date": f.date, "user_id": f.user_id, "size": f.size,
     }
     if users is not None:
@@ -111,3 +112,9 @@ def file_record(f, users: dict | None = None) -> dict[str, Any]:
         record["user_name"] = user.name if user else None
     record["etag"] = f.etag
     return record
+
+
+def project_file_row(f) -> dict[str, Any]:
+    """``getProjectFile``: the raw ``project_has_files`` row, in its column order, plus etag."""
+    return {"id": f.id, "project_id": f.owner_id, "name": f.name, "path": f.path, "is_image": int(f.is_image),
+            "size": f.size, "user_id": f.user_id, "date": f.date, "etag": f.etag}

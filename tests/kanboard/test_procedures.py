@@ -219,3 +219,29 @@ def test_six_failures_then_a_success_resets_the_count(taskmock_asgi):
     for _ in range(6):
         wrong.raw('{"jsonrpc":"2.0","method":"getVersion","id":1}')
     assert Rpc(taskmock_asgi, "member")("getVersion")
+
+
+def test_project_files(app, taskmock_asgi):
+    file_id = app("createProjectFile", 1, "Plan.PNG", b64(PNG))
+    assert app("createProjectFile", 999, "x.txt", "eA==") is False
+    assert app("createProjectFile", 1, "x.txt", "") is False
+    row = app("getProjectFile", 1, file_id)
+    assert list(row) == ["id", "project_id", "name", "path", "is_image", "size", "user_id", "date", "etag"]
+    assert row["path"].startswith("projects/1/") and row["is_image"] == 1 and row["size"] == len(PNG)
+    assert app("getProjectFile", 2, file_id) is False                 # a file of another project
+    listed = app("getAllProjectFiles", 1)
+    assert [f["name"] for f in listed] == ["Plan.PNG"] and listed[0]["project_id"] == 1
+    assert list(listed[0])[-3:] == ["username", "user_name", "etag"]
+    assert app("downloadProjectFile", 1, file_id) == b64(PNG)
+    assert app("downloadProjectFile", 2, file_id) == ""
+    assert app("getAllTaskFiles", 1) == []                             # task files are another table
+    viewer = Rpc(taskmock_asgi, "viewer")
+    assert viewer("getProjectFile", 1, file_id)["id"] == file_id
+    assert viewer.raw('{"jsonrpc":"2.0","method":"removeProjectFile","params":[1,%d],"id":1}' % file_id
+                      ).status_code == 403
+    assert app("removeProjectFile", 2, file_id) is False
+    assert app("removeProjectFile", 1, file_id) is True
+    app("createProjectFile", 1, "a.txt", "eA==")
+    assert app("removeAllProjectFiles", 1) is True and app("getAllProjectFiles", 1) == []
+    fake = app.raw('{"jsonrpc":"2.0","method":"createProjectFile","params":[1,"x.gif","eA=="],"id":1}')
+    assert fake.status_code == 500 and fake.content == b""
