@@ -81,7 +81,17 @@ def seed_files(url: str) -> None:
         urllib.request.urlopen(request).read()
 
 
+def byte_compile() -> None:
+    """Compile the package's modules as ``pip install`` does. Without it, a machine that sets
+    PYTHONDONTWRITEBYTECODE (this one does) compiles every module from source at every start: 60-100 ms."""
+    import compileall
+    import mockserver
+    compileall.compile_dir(str(Path(mockserver.__file__).parent), quiet=1)
+    compileall.compile_file(str(HERE / "bare_app.py"), quiet=1)
+
+
 def main() -> None:
+    byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5.0)
