@@ -1,7 +1,7 @@
 """The blob store: uploaded bytes live in files under one temporary directory, never in Python memory for long.
 
 Vendors keep a ``Blob`` (key, size, digests) in their models and ask the store for the bytes when a client
-downloads them. Writing is streamed: ``open_writer`` returns a writer that takes chunks and hashes them on the
+downloads them (served from ``path(key)``). Writing is streamed: ``open_writer`` returns a writer that takes chunks and hashes them on the
 way, so an upload is never held whole. ``clear`` empties the store (admin reset); ``close`` removes the
 directory (shutdown).
 """
@@ -15,16 +15,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
-
-CHUNK = 256 * 1024
+from typing import BinaryIO
 
 
 @dataclass(frozen=True)
 class Blob:
     key: str
     size: int
-    md5: str
     sha256: str
 
 
@@ -35,19 +32,17 @@ class BlobWriter:
         self._store = store
         self.key = key
         self._file: BinaryIO = open(store.path(key), "wb")
-        self._md5 = hashlib.md5()
         self._sha256 = hashlib.sha256()
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
         self._file.write(chunk)
-        self._md5.update(chunk)
         self._sha256.update(chunk)
         self.size += len(chunk)
 
     def commit(self) -> Blob:
         self._file.close()
-        return Blob(self.key, self.size, self._md5.hexdigest(), self._sha256.hexdigest())
+        return Blob(self.key, self.size, self._sha256.hexdigest())
 
     def discard(self) -> None:
         self._file.close()
@@ -74,11 +69,6 @@ class BlobStore:
 
     def read(self, key: str) -> bytes:
         return self.path(key).read_bytes()
-
-    def iter_chunks(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
-        with open(self.path(key), "rb") as f:
-            while chunk := f.read(chunk_size):
-                yield chunk
 
     def exists(self, key: str) -> bool:
         return self.path(key).exists()

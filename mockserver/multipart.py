@@ -38,9 +38,6 @@ class Form:
     def get(self, name: str, default: str | None = None) -> str | None:
         return next((v for k, v in self.fields if k == name), default)
 
-    def getlist(self, name: str) -> list[str]:
-        return [v for k, v in self.fields if k == name]
-
     def files_named(self, name: str) -> list[FilePart]:
         return [f for f in self.files if f.field == name]
 
