@@ -1,4 +1,4 @@
-"""The admin API under ``/__admin/``: health, reset, state and the request journal."""
+"""The admin API under ``/__admin/``: health, reset, state, the request journal and the mock's own crashes."""
 
 from __future__ import annotations
 
@@ -41,8 +41,13 @@ async def requests(request: Request) -> Response:
     if limit is not None and not limit.isdigit():
         return JSONResponse({"error": "limit must be a whole number"}, status_code=400)
     entries = rt.journal.entries(vendor=q.get("vendor"), method=q.get("method"), path=q.get("path"),
-                                 limit=int(limit) if limit else None)
+                                 limit=int(limit) if limit else None, operation=q.get("operation"))
     return JSONResponse({"enabled": rt.journal.enabled, "size": rt.journal.size, "requests": entries})
+
+
+async def crashes(request: Request) -> Response:
+    """The requests the mock itself failed on since the last reset, each with its traceback."""
+    return JSONResponse({"crashes": _rt(request).crashes})
 
 
 def routes() -> list[Route]:
@@ -51,4 +56,5 @@ def routes() -> list[Route]:
         Route("/__admin/reset", reset, methods=["POST"]),
         Route("/__admin/state", state, methods=["GET"]),
         Route("/__admin/requests", requests, methods=["GET", "DELETE"]),
+        Route("/__admin/crashes", crashes, methods=["GET"]),
     ]

@@ -3,52 +3,72 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute
 
 from mockserver import admin
+from mockserver import vendor as vendor_registry
 from mockserver.blobs import BlobStore
 from mockserver.contracts import Contracts
 from mockserver.journal import Journal, JournalMiddleware
 from mockserver.settings import Settings
 from mockserver.store import StateStore
-from mockserver import vendors as vendor_registry
+from mockserver.vendor import Vendor
 
 
 @dataclass
 class Runtime:
     """Everything a handler may reach: ``runtime(request)`` returns it."""
     settings: Settings
-    vendors: list
+    vendors: list[Vendor]
     blobs: BlobStore
     contracts: Contracts
     journal: Journal
     store: StateStore
+    crashes: list[dict[str, Any]] = field(default_factory=list)   # the mock's own failures, since the last reset
 
     def reset(self) -> None:
         self.store.reset()
         self.journal.clear()
+        self.crashes.clear()
 
-    def vendor_of(self, path: str) -> str | None:
+    def vendor_for(self, path: str) -> Vendor | None:
         for vendor in self.vendors:
             if path.startswith(vendor.prefixes):
-                return vendor.name
+                return vendor
         return None
+
+    def vendor_of(self, path: str) -> str | None:
+        vendor = self.vendor_for(path)
+        return vendor.name if vendor else None
 
 
 def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
+def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
+    """Every contract an operation table names exists, and the request ones are compiled now, not on a request."""
+    for vendor in vendors:
+        missing = sorted({n for n in vendor.contracts_named() if n not in contracts})
+        if missing:
+            raise ValueError(f"{vendor.name}: the operation table names contracts that do not exist: "
+                             f"{', '.join(missing)}")
+        contracts.prepare([op.request for op in vendor.operations if op.request])
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     vendors = vendor_registry.load(settings.vendors)
-    blobs = BlobStore(settings.blob_dir)
     contracts = Contracts([v.name for v in vendors])
+    check_tables(vendors, contracts)
+    blobs = BlobStore(settings.blob_dir)
     rt = Runtime(
         settings=settings,
         vendors=vendors,
@@ -59,20 +79,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
 
     @contextlib.asynccontextmanager
-    async def lifespan(app):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
             yield
         finally:
             blobs.close()
 
-    routes = []
+    routes: list[BaseRoute] = []
     for vendor in vendors:
-        routes.extend(vendor.routes(contracts))
+        routes.extend(vendor.wire.routes(vendor, contracts))
     routes.extend(admin.routes())
-    async def route_miss(request: Request, exc: HTTPException):
+
+    async def route_miss(request: Request, exc: Exception) -> Response:
         """A path or method no route takes: the vendor of that path answers, if it has its own way."""
-        vendor = next((v for v in vendors if v.name == rt.vendor_of(request.url.path)), None)
-        answer = vendor.route_miss(request, exc.status_code) if vendor and vendor.route_miss else None
+        assert isinstance(exc, HTTPException)
+        vendor = rt.vendor_for(request.url.path)
+        answer = vendor.wire.route_miss(request, exc.status_code) if vendor else None
         return answer or PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: route_miss, 405: route_miss})

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from mockserver import vendors
+from mockserver.vendor import REGISTRY
 from mockserver.settings import Settings
 
 
@@ -17,7 +17,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the mock server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-    serve.add_argument("--vendor", action="append", choices=list(vendors.REGISTRY), dest="vendors",
+    serve.add_argument("--vendor", action="append", choices=list(REGISTRY), dest="vendors",
                        help="serve only this vendor (repeatable; default: all)")
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")

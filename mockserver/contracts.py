@@ -1,8 +1,11 @@
 """JSON Schema contracts: every schema under ``contracts/`` is loaded when the app is built.
 
 A contract is named by its path below ``contracts/`` without ``.json``: ``kanboard/createTaskFile.params``.
-A vendor's own Swagger 2.0 document (``*.swagger.json``) is kept whole in ``documents`` and each of its
-definitions becomes a contract of its own name: ``toggl/models.TaskAttachment``.
+A vendor's own Swagger 2.0 document (``*.swagger.json``) is kept whole in ``documents``; each of its
+definitions becomes a contract of its own name (``toggl/models.TaskAttachment``), and each of its operations is
+named by its ``operationId`` (``toggl/create-task-attachment``): an operation table may name it as the response
+contract, the declared response of each status being the contract of that answer. ``name[]`` stands for a
+list of contract ``name``.
 Request contracts are enforced by the server (each vendor maps a breach to the error that vendor sends);
 response contracts are checked by the test-suite on every response it sees.
 
@@ -62,6 +65,8 @@ class Contracts:
         self.root = root or data_dir("contracts")
         self.schemas: dict[str, dict[str, Any]] = {}
         self.documents: dict[str, dict[str, Any]] = {}
+        self.operations: dict[str, dict[str, Any]] = {}      # "vendor/operationId" -> a Swagger operation
+        self._home: dict[str, dict[str, Any]] = {}           # "vendor/operationId" -> its document
         for vendor in vendors:
             for path in sorted((self.root / vendor).glob("*.json")):
                 document = json.loads(path.read_text(encoding="utf-8"))
@@ -69,14 +74,32 @@ class Contracts:
                     self.documents[f"{vendor}/{path.name[:-len('.swagger.json')]}"] = document
                     for name, definition in document.get("definitions", {}).items():
                         self.schemas[f"{vendor}/{name}"] = swagger_schema(definition, document)
+                    for operations in document.get("paths", {}).values():
+                        for operation in operations.values():
+                            if isinstance(operation, dict) and "operationId" in operation:
+                                key = f"{vendor}/{operation['operationId']}"
+                                self.operations[key], self._home[key] = operation, document
                 else:
                     self.schemas[f"{vendor}/{path.name[:-5]}"] = document
         self._compiled: dict[str, Callable[[Any], Any]] = {}
         self._parts: dict[str, Callable[[Any], bool]] = {}
         self._validators: dict[str, Any] = {}
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.schemas
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        name = name[:-2] if name.endswith("[]") else name
+        return name in self.schemas or name in self.operations
+
+    def declared(self, name: str, status: int) -> dict[str, Any] | None:
+        """The response Swagger operation ``name`` declares for ``status`` (its ``schema`` made standalone),
+        or None when it declares none."""
+        declared = self.operations[name]["responses"].get(str(status))
+        if declared is None:
+            return None
+        if "schema" not in declared:
+            return declared
+        return {**declared, "schema": swagger_schema(declared["schema"], self._home[name])}
 
     def schema(self, name: str) -> dict[str, Any]:
         return self.schemas[name]

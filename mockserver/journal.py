@@ -2,16 +2,23 @@
 
 Mock servers that keep every request grow until they run out of memory, so the ring keeps ``size`` entries
 (0 switches recording off) and at most ``body_limit`` bytes of each body. ``JournalMiddleware`` records every
-request except the admin API's own.
+request except the admin API's own, with the vendor operations it ran (``operations``: one name, or the
+sub-calls of a JSON-RPC or Bitrix24 batch) and, when the mock itself failed on it, the traceback (``crash``).
+It also writes the access log: one line per request on the ``taskmock.access`` logger at level INFO.
 """
 
 from __future__ import annotations
 
 import base64
 import itertools
+import logging
 import time
 from collections import deque
 from typing import Any, Callable
+
+access_log = logging.getLogger("taskmock.access")
+OPERATIONS = "taskmock.operations"      # what the pipeline leaves on the request's scope
+CRASH = "taskmock.crash"
 
 
 class Journal:
@@ -34,12 +41,15 @@ class Journal:
         self._entries.clear()
 
     def entries(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
-                limit: int | None = None) -> list[dict[str, Any]]:
-        """Entries oldest first, as JSON-ready dicts; ``path`` matches as a prefix, ``method`` in any case."""
+                limit: int | None = None, operation: str | None = None) -> list[dict[str, Any]]:
+        """Entries oldest first, as JSON-ready dicts; ``path`` matches as a prefix, ``method`` in any case,
+        ``operation`` any of the entry's operations, in any case."""
+        wanted = operation.lower() if operation is not None else None
         found = [e for e in self._entries
                  if (vendor is None or e["vendor"] == vendor)
                  and (method is None or e["method"] == method.upper())
-                 and (path is None or e["path"].startswith(path))]
+                 and (path is None or e["path"].startswith(path))
+                 and (wanted is None or any(o.lower() == wanted for o in e["operations"]))]
         return [_render(e) for e in (found[-limit:] if limit else found)]
 
 
@@ -95,8 +105,14 @@ class JournalMiddleware:
         self.vendor_of = vendor_of
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not self.journal.enabled or scope["path"].startswith("/__admin"):
+        if scope["type"] != "http" or scope["path"].startswith("/__admin"):
             await self.app(scope, receive, send)
+            return
+        if not self.journal.enabled:
+            if not access_log.isEnabledFor(logging.INFO):
+                await self.app(scope, receive, send)
+                return
+            await self._log_only(scope, receive, send)
             return
         limit = self.journal.body_limit
         request_body, response_body = _Capture(limit), _Capture(limit)
@@ -120,15 +136,41 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive_and_record, send_and_record)
         finally:
+            vendor = self.vendor_of(scope["path"])
+            _access(scope, vendor, response["status"], started)
             self.journal.add({
                 "time": started,
-                "vendor": self.vendor_of(scope["path"]),
+                "vendor": vendor,
                 "method": scope["method"],
                 "path": scope["path"],
                 "query": scope["query_string"].decode("latin-1"),
+                "operations": scope.get(OPERATIONS, []),
+                "crash": scope.get(CRASH),
                 "status": response["status"],
                 "_headers": scope["headers"],
                 "_response_headers": response["headers"],
                 "_body": request_body,
                 "_response_body": response_body,
             })
+
+    async def _log_only(self, scope, receive, send):
+        status: list[int] = []
+
+        async def send_and_note(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        started = time.time()
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            _access(scope, self.vendor_of(scope["path"]), status[0] if status else None, started)
+
+
+def _access(scope, vendor: str | None, status: int | None, started: float) -> None:
+    """One access-log line: method, path, vendor, operations, status, milliseconds."""
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s %s %s %s %.1f ms", scope["method"], scope["path"], vendor or "-",
+                        ",".join(scope.get(OPERATIONS, ())) or "-", status if status is not None else "-",
+                        (time.time() - started) * 1000)

@@ -5,24 +5,27 @@ the whole HTTP reply), method lookup, case-insensitive (``-32601``), the vendor'
 binding (``-32602``), the call, then encoding (``-32603``). A body that does not decode to an object or array is
 ``-32700``. A non-empty top-level array is a batch: its elements run in order, each reply is encoded on its
 own, notifications (``id`` absent or null) add nothing, and an ``HttpAbort`` from any element replaces the whole
-reply. The vendor supplies the JSON codec, the request contract, ``authenticate`` and the procedures.
+reply. The vendor supplies the JSON codec, the request contract, ``authenticate`` and the procedures, which
+``procedures_from`` makes of its operation table. ``handle`` tells ``on_call`` the name of each procedure it runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from mockserver.vendor import Operation, VendorError
 
 MISSING = object()
 
 
-class RpcError(Exception):
-    code = 0
-    message = ""
+class RpcError(VendorError):
+    """An error object inside a reply (HTTP 200): its code, message and optional ``data``."""
+    status, code, message = 200, 0, ""
     id_echoed = True        # -32700 and -32600 always answer with "id": null
 
     def __init__(self, data: Any = None):
-        super().__init__(data)
+        super().__init__()
         self.data = data
 
     def to_error(self) -> dict[str, Any]:
@@ -56,14 +59,13 @@ class EncodeError(Exception):
     """Raised by a vendor's encoder; becomes -32603 with the encoder's text as ``data``."""
 
 
-class HttpAbort(Exception):
+class HttpAbort(VendorError):
     """Ends the whole HTTP exchange (a batch included) with this status, body and headers."""
 
-    def __init__(self, status: int, body: bytes, headers: dict[str, str]):
-        super().__init__(status)
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str]):
+        super().__init__(body.decode("utf-8", "replace"), headers)
         self.status = status
         self.body = body
-        self.headers = headers
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Procedure:
     name: str
     func: Callable[..., Any]
     params: tuple[Param, ...]
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def required(self) -> int:
@@ -139,23 +141,23 @@ class JsonRpcServer:
         self.check_args = check_args
         self.headers = {"content-type": content_type}
 
-    def handle(self, body: bytes, credentials: Any) -> Reply:
+    def handle(self, body: bytes, credentials: Any, on_call: Callable[[str], None] = lambda name: None) -> Reply:
         try:
             try:
                 payload = self.decode(body)
             except ParseError as exc:
                 return self._reply(self._error(exc, None))
             if isinstance(payload, list) and payload:
-                parts = [r for r in (self._process(e, credentials) for e in payload) if r is not None]
+                parts = [r for r in (self._process(e, credentials, on_call) for e in payload) if r is not None]
                 return self._reply(b"[" + b",".join(parts) + b"]" if parts else b"")
-            return self._reply(self._process(payload, credentials) or b"")
+            return self._reply(self._process(payload, credentials, on_call) or b"")
         except HttpAbort as abort:
-            return Reply(abort.status, abort.body, abort.headers)
+            return Reply(abort.status, abort.body, dict(abort.headers))
 
     def _reply(self, body: bytes) -> Reply:
         return Reply(200, body, self.headers)
 
-    def _process(self, element: Any, credentials: Any) -> bytes | None:
+    def _process(self, element: Any, credentials: Any, on_call: Callable[[str], None]) -> bytes | None:
         if not isinstance(element, (dict, list)):
             return self._error(ParseError(), None)
         if not self.is_valid_request(element):
@@ -166,6 +168,7 @@ class JsonRpcServer:
             proc = self.procedures.get(element["method"].lower())
             if proc is None:
                 raise MethodNotFound()
+            on_call(proc.name)
             if self.before is not None:
                 self.before(proc, session)
             args = bind_arguments(proc, element.get("params"))
@@ -198,6 +201,7 @@ def params_from_schema(schema: dict[str, Any]) -> tuple[Param, ...]:
     )
 
 
-def procedures_from(funcs: Sequence[Callable[..., Any]], schemas: Callable[[str], dict[str, Any]],
-                    meta: Callable[[Callable[..., Any]], dict[str, Any]] = lambda f: {}) -> list[Procedure]:
-    return [Procedure(f.__name__, f, params_from_schema(schemas(f.__name__)), meta(f)) for f in funcs]
+def procedures_from(operations: Sequence[Operation], schema: Callable[[str], dict[str, Any]]) -> list[Procedure]:
+    """One procedure per operation; its signature is its request contract's (``schema(op.request)``)."""
+    return [Procedure(op.name, op.handler, params_from_schema(schema(op.request)) if op.request else (), op.meta)
+            for op in operations]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass, field
+from typing import AsyncIterator, Mapping, Protocol, Sequence
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.requests import Request
 
 from mockserver.blobs import Blob, BlobStore, BlobWriter
 
@@ -41,7 +41,7 @@ class Form:
     def files_named(self, name: str) -> list[FilePart]:
         return [f for f in self.files if f.field == name]
 
-    def discard(self, keep: list[FilePart] = ()) -> None:
+    def discard(self, keep: Sequence[FilePart] = ()) -> None:
         """Drop the stored bytes of every file part but those in ``keep``."""
         kept = {id(f) for f in keep}
         for part in self.files:
@@ -49,8 +49,15 @@ class Form:
                 self.blobs.delete(part.blob.key)
 
 
-def is_multipart(request: Request) -> bool:
-    return parse_options_header(request.headers.get("content-type"))[0] == b"multipart/form-data"
+class Body(Protocol):
+    """Where a form comes from: a request's headers and its body as a stream."""
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    def stream(self) -> AsyncIterator[bytes]: ...
+
+
+def is_multipart(headers: Mapping[str, str]) -> bool:
+    return parse_options_header(headers.get("content-type"))[0] == b"multipart/form-data"
 
 
 class _Part:
@@ -62,7 +69,7 @@ class _Part:
         self.writer: BlobWriter | None = None
 
 
-async def parse_form(request: Request, blobs: BlobStore, *, max_field_size: int = 1024 * 1024,
+async def parse_form(request: Body, blobs: BlobStore, *, max_field_size: int = 1024 * 1024,
                      max_parts: int = 1000) -> Form:
     content_type, options = parse_options_header(request.headers.get("content-type"))
     if content_type != b"multipart/form-data" or not options.get(b"boundary"):

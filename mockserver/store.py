@@ -13,7 +13,7 @@ from mockserver.blobs import BlobStore
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
 from mockserver.settings import Settings
-from mockserver.vendors import Vendor, VendorContext
+from mockserver.vendor import Vendor, VendorContext
 
 
 class StateStore:

@@ -17,7 +17,8 @@ def anyio_backend():
 
 
 def _check(handle) -> None:
-    check_journal(handle.app.state.runtime.contracts, handle.requests())
+    rt = handle.app.state.runtime
+    check_journal(rt.contracts, rt.vendors, handle.requests())
 
 
 @pytest.fixture

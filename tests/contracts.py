@@ -1,17 +1,35 @@
-"""Checks a journal's exchanges against the response contracts in ``contracts/``."""
+"""Checks a journal's exchanges against the response contracts that each vendor's operation table names: every
+journaled request of a vendor is checked by that vendor's check, a vendor without one is an error."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from xml.etree import ElementTree
 
 from jsonschema.validators import validator_for
 
-from mockserver.contracts import Contracts, swagger_schema
+from mockserver.contracts import Contracts
+from mockserver.vendor import Operation, Vendor
 
+
+def validate(contracts: Contracts, name: str, value: Any) -> None:
+    """``value`` keeps contract ``name``; ``name[]``: ``value`` is a list of items that each keep ``name``."""
+    if name.endswith("[]"):
+        assert isinstance(value, list), (name, value)
+        for item in value:
+            contracts.validator(name[:-2]).validate(item)
+    else:
+        contracts.validator(name).validate(value)
+
+
+def _operation(vendor: Vendor, entry: dict[str, Any]) -> Operation | None:
+    """The operation a route vendor's entry ran, or None when no route took the request."""
+    names = entry["operations"]
+    assert len(names) <= 1, entry
+    return vendor.operation(names[0]) if names else None
 
 def _kanboard_expected_methods(request: Any) -> list[str | None]:
     """The procedure behind each reply object, in reply order (None where the reply is an error by format)."""
@@ -26,7 +44,7 @@ def _kanboard_expected_methods(request: Any) -> list[str | None]:
     return methods
 
 
-def check_kanboard(contracts: Contracts, entry: dict[str, Any]) -> None:
+def check_kanboard(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) -> None:
     status, body = entry["status"], entry["response_body"]
     assert status in (200, 401, 403, 413, 500), entry
     if status == 500:
@@ -46,11 +64,11 @@ def check_kanboard(contracts: Contracts, entry: dict[str, Any]) -> None:
     methods = _kanboard_expected_methods(request)
     if not isinstance(reply, list) or len(methods) != len(replies):
         methods = methods[:1] if not isinstance(reply, list) else []
-    names = {n.split("/")[1][: -len(".result")].lower(): n for n in contracts.names("kanboard")
-             if n.endswith(".result")}
     for method, r in zip(methods, replies):
-        if method and "result" in r and method.lower() in names:
-            contracts.validator(names[method.lower()]).validate(r["result"])
+        op = vendor.operation(method) if method else None
+        if op is not None and "result" in r:
+            assert op.response, op
+            validate(contracts, op.response, r["result"])
 
 
 def _json_body(entry: dict[str, Any]) -> Any:
@@ -61,29 +79,19 @@ def _json_body(entry: dict[str, Any]) -> Any:
     return json.loads(entry["response_body"])
 
 
-def _swagger_operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
-    base = document.get("basePath", "")
-    for template, operations in document["paths"].items():
-        pattern = "^" + re.escape(base + template).replace(r"\{", "{").replace(r"\}", "}") + "$"
-        pattern = re.sub(r"\{[a-z_]+\}", "[^/]+", pattern)
-        if re.match(pattern, path) and method.lower() in operations:
-            return operations[method.lower()]
-    return None
-
-
-def check_toggl(contracts: Contracts, entry: dict[str, Any]) -> None:
+def check_toggl(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) -> None:
     """Against the vendor's own Swagger: the declared schema of the response's status, when it declares one.
     401, 402 and 403 are not declared for these routes (security was cut from the copy): response.Error."""
-    document = contracts.documents["toggl/focus"]
-    operation = _swagger_operation(document, entry["method"], entry["path"])
+    op = _operation(vendor, entry)
     status = entry["status"]
-    if operation is None:                    # no route takes it: the router's own 404/405
+    if op is None:                           # no route takes it: the router's own 404/405
         assert status in (404, 405) and entry["response_body"] in ("Not Found", "Method Not Allowed"), entry
         return
     assert status < 500, entry
     # quota headers once a user and an organization are known: not on 401, 403, nor a 400 for a bad path id
     assert "x-toggl-quota-remaining" in dict(entry["response_headers"]) or status in (400, 401, 403), entry
-    declared = operation["responses"].get(str(status))
+    assert op.response, op
+    declared = contracts.declared(op.response, status)
     if status == 204:
         assert declared is not None and entry["response_body"] == "", entry
         return
@@ -94,52 +102,39 @@ def check_toggl(contracts: Contracts, entry: dict[str, Any]) -> None:
             contracts.validator("toggl/response.Error").validate(body)
         return
     if body is None:                         # /view: the bytes, in the stored content type
-        assert operation["operationId"].startswith("view-") and status == 200, entry
+        assert op.name.startswith("view-") and status == 200, entry
         return
-    schema = swagger_schema(declared["schema"], document)
+    schema = declared["schema"]
     validator_for(schema)(schema).validate(body)
 
 
-def check_projectcor(contracts: Contracts, entry: dict[str, Any]) -> None:
-    status, path, body = entry["status"], entry["path"], _json_body(entry)
+def check_projectcor(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) -> None:
+    status, body = entry["status"], _json_body(entry)
     assert status < 500, entry
-    if status in (404, 405) and entry["response_body"] in ("Not Found", "Method Not Allowed"):
-        return                               # no route takes it: the router's own answer
-    if path.startswith("/projectcor-files/") and status == 200:
+    op = _operation(vendor, entry)
+    if op is None:                           # no route takes it: the router's own answer
+        assert status in (404, 405) and entry["response_body"] in ("Not Found", "Method Not Allowed"), entry
         return
+    if op.response is None and status == 200:
+        return                               # the bytes of a download
     assert body is not None, entry
     if status >= 400:
         contracts.validator("projectcor/error").validate(body)
-    elif path.startswith("/v1/oauth/"):
-        contracts.validator("projectcor/token.result").validate(body)
-    elif path.endswith("/attachments"):
-        name = "upload" if entry["method"] == "POST" else "list"
-        contracts.validator(f"projectcor/attachments.{name}.result").validate(body)
+    else:
+        assert op.response, op
+        validate(contracts, op.response, body)
 
 
-ONLYOFFICE_RESULTS = [        # (method, path pattern after /api/2.0, contract of "response"; a list: an array of it)
-    ("POST", r"/authentication", "authentication"),
-    ("POST", r"/files/[^/]+/upload", "file*"),
-    ("GET", r"/files/file/\d+", "file"),
-    ("GET", r"/project/task/\d+/files", ["file"]),
-    ("POST", r"/project/task/\d+/files", "task"),
-    ("DELETE", r"/project/task/\d+/files(many)?", "task"),
-    ("GET", r"/project/task/\d+", "task.full"),
-    ("POST", r"/project/\d+/task", "task"),
-    ("GET", r"/project/\d+", "project"),
-    ("POST", r"/project", "project"),
-]
-
-
-def check_onlyoffice(contracts: Contracts, entry: dict[str, Any]) -> None:
+def check_onlyoffice(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) -> None:
     status, body = entry["status"], entry["response_body"]
     content_type = dict(entry["response_headers"]).get("content-type", "")
     assert status != 500 or "json" in content_type or "xml" in content_type, entry
     if status == 401:
         assert body == "Unauthorized" and "json" not in content_type, entry
         return
-    if entry["path"].startswith("/Products/Files/") and status == 200:
-        return
+    op = _operation(vendor, entry)
+    if op is not None and op.response is None and status == 200:
+        return                              # the bytes of a download
     if entry["response_body_truncated"]:
         return
     if status == 404 and content_type.startswith("text/plain"):
@@ -155,45 +150,17 @@ def check_onlyoffice(contracts: Contracts, entry: dict[str, Any]) -> None:
     assert envelope["statusCode"] == status, entry
     if "response" not in envelope:
         return
-    path = re.sub(r"\.(json|xml|tml)$", "", entry["path"][len("/api/2.0"):])
-    for method, pattern, contract in ONLYOFFICE_RESULTS:
-        if method == entry["method"] and re.fullmatch(pattern, path):
-            response = envelope["response"]
-            if isinstance(contract, list) or contract.endswith("*") and isinstance(response, list):
-                items = response
-            else:
-                items = [response]
-            name = contract[0] if isinstance(contract, list) else contract.rstrip("*")
-            for item in items:
-                contracts.validator(f"onlyoffice/{name}").validate(item)
-            return
-    raise AssertionError(f"no response contract for {entry['method']} {entry['path']}")
+    assert op is not None and op.response, entry
+    validate(contracts, op.response, envelope["response"])
 
 
-BITRIX_RESULTS = {                 # method -> contract of "result" ("[x]": a list of x)
-    "batch": "batch.result", "disk.storage.getlist": "[storage]", "disk.storage.get": "storage",
-    "disk.folder.getchildren": "[file]", "disk.storage.getchildren": "[file]", "disk.file.get": "file",
-    "disk.attachedobject.get": "attached_object", "tasks.task.add": "task", "tasks.task.update": "task",
-    "tasks.task.files.attach": "attach.result", "upload": "file.uploaded",
-}
+def _bitrix_result(contracts: Contracts, vendor: Vendor, method: str, result: Any) -> None:
+    op = vendor.operation(method)
+    assert op is not None and op.response, method
+    validate(contracts, op.response, result)
 
 
-def _bitrix_result(contracts: Contracts, method: str, result: Any) -> None:
-    name = BITRIX_RESULTS.get(method)
-    if method in ("disk.folder.uploadfile", "disk.storage.uploadfile", "disk.folder.addsubfolder"):
-        name = "upload_url.result" if "uploadUrl" in result else "file.uploaded"
-    if method == "tasks.task.get":
-        name = "task" if result != [] else None
-    if name is None:
-        return
-    if name.startswith("["):
-        for item in result:
-            contracts.validator(f"bitrix24/{name[1:-1]}").validate(item)
-    else:
-        contracts.validator(f"bitrix24/{name}").validate(result)
-
-
-def check_bitrix24(contracts: Contracts, entry: dict[str, Any]) -> None:
+def check_bitrix24(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) -> None:
     status = entry["status"]
     content_type = dict(entry["response_headers"]).get("content-type", "")
     if content_type.startswith("text/xml"):
@@ -212,13 +179,13 @@ def check_bitrix24(contracts: Contracts, entry: dict[str, Any]) -> None:
         assert status >= 400 and "time" not in body, entry
         return
     assert status == 200 and ("time" in body) == (method != "upload"), entry
-    _bitrix_result(contracts, method, body["result"])
+    _bitrix_result(contracts, vendor, method, body["result"])
     if method == "batch":
         for key, sub in (body["result"]["result"].items() if isinstance(body["result"]["result"], dict)
                          else enumerate(body["result"]["result"])):
             command = _batch_command(entry, key)
             if command:
-                _bitrix_result(contracts, command, sub)
+                _bitrix_result(contracts, vendor, command, sub)
 
 
 def _batch_command(entry: dict[str, Any], key: Any) -> str | None:
@@ -233,11 +200,15 @@ def _batch_command(entry: dict[str, Any], key: Any) -> str | None:
     return re.sub(r"\.json$", "", command.split("?", 1)[0].strip().lower())
 
 
-CHECKS = {"bitrix24": check_bitrix24, "onlyoffice": check_onlyoffice, "kanboard": check_kanboard, "toggl": check_toggl, "projectcor": check_projectcor}
+CHECKS: dict[str, Callable[[Contracts, Vendor, dict[str, Any]], None]] = {
+    "bitrix24": check_bitrix24, "onlyoffice": check_onlyoffice, "kanboard": check_kanboard, "toggl": check_toggl,
+    "projectcor": check_projectcor,
+}
 
 
-def check_journal(contracts: Contracts, entries: list[dict[str, Any]]) -> None:
+def check_journal(contracts: Contracts, vendors: list[Vendor], entries: list[dict[str, Any]]) -> None:
+    by_name = {v.name: v for v in vendors}
     for entry in entries:
-        check = CHECKS.get(entry["vendor"])
-        if check is not None:
-            check(contracts, entry)
+        if entry["vendor"] is None:
+            continue                          # a path of no vendor: the router's own 404
+        CHECKS[entry["vendor"]](contracts, by_name[entry["vendor"]], entry)

@@ -23,8 +23,9 @@ bitrix24.KEY=VALUE``.
 """
 
 from mockserver.bitrix24.models import BitrixState
-from mockserver.bitrix24.routes import routes
-from mockserver.vendors import Vendor
+from mockserver.bitrix24.routes import OPERATIONS
+from mockserver.bitrix24.wire import WIRE
+from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", routes=routes,
-                make_state=BitrixState)
+VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", make_state=BitrixState,
+                operations=OPERATIONS, wire=WIRE)

@@ -3,68 +3,65 @@ string), its ``error_description`` and its HTTP status (the statuses of ``shared
 
 from __future__ import annotations
 
+from mockserver.vendor import VendorError
 
-class BitrixError(Exception):
-    code = "ERROR_CORE"
-    description = ""
-    status = 400
 
-    def __init__(self, description: str | None = None):
-        super().__init__(description or self.description)
-        self.description = description if description is not None else self.description
+class BitrixError(VendorError):
+    """``code`` is the envelope's ``error``, ``message`` its ``error_description``."""
+    status, code, message = 400, "ERROR_CORE", ""
 
     @classmethod
     def for_value(cls, value: str) -> "BitrixError":
         """The error for a parameter's value (a params contract's x-invalid): ``{value}`` in the text is it."""
-        return cls(cls.description.replace("{value}", value))
+        return cls(cls.message.replace("{value}", value))
 
 
 # -- transport and auth ------------------------------------------------------------------------------------------
 
 class MethodNotFound(BitrixError):
-    code, description, status = "ERROR_METHOD_NOT_FOUND", "Method not found!", 404
+    code, message, status = "ERROR_METHOD_NOT_FOUND", "Method not found!", 404
 
 
 class NoAuthFound(BitrixError):
-    code, description, status = "NO_AUTH_FOUND", "Wrong authorization data", 401
+    code, message, status = "NO_AUTH_FOUND", "Wrong authorization data", 401
 
 
 class InvalidCredentials(BitrixError):
-    code, description, status = "INVALID_CREDENTIALS", "Invalid request credentials", 401
+    code, message, status = "INVALID_CREDENTIALS", "Invalid request credentials", 401
 
 
 class InsufficientScope(BitrixError):
     code, status = "insufficient_scope", 401
-    description = "The request requires higher privileges than provided by the webhook token"
-    token_description = "The request requires higher privileges than provided by the access token"
+    message = "The request requires higher privileges than provided by the webhook token"
+    token_message = "The request requires higher privileges than provided by the access token"
 
 
 class ExpiredToken(BitrixError):
-    code, description, status = "expired_token", "The access token provided has expired", 401
+    code, message, status = "expired_token", "The access token provided has expired", 401
 
 
 class InvalidToken(BitrixError):
-    code, description, status = "invalid_token", "Unable to get application by token", 401
+    code, message, status = "invalid_token", "Unable to get application by token", 401
 
 
 class QueryLimitExceeded(BitrixError):
-    code, description, status = "QUERY_LIMIT_EXCEEDED", "Too many requests", 503
+    code, message, status = "QUERY_LIMIT_EXCEEDED", "Too many requests", 503
 
 
 class OperationTimeLimit(BitrixError):
-    code, description, status = "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.", 429
+    code, message, status = "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.", 429
 
 
 class BatchLengthExceeded(BitrixError):
-    code, description = "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"
+    code, message = "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"
 
 
 class BatchMethodNotAllowed(BitrixError):
-    code, description, status = "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405
+    code, message, status = "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405
 
 
 class InternalServerError(BitrixError):
-    code, description, status = "INTERNAL_SERVER_ERROR", "Internal server error", 500
+    code, message, status = "INTERNAL_SERVER_ERROR", "Internal server error", 500
 
 
 # -- method errors -------------------------------------------------------------------------------------------------
@@ -75,45 +72,45 @@ class CoreError(BitrixError):
 
 
 class InsufficientPermissions(CoreError):
-    description = "Insufficient permissions.<br>"
+    message = "Insufficient permissions.<br>"
 
 
 # Errors of a missing or mistyped parameter: each params contract (contracts/bitrix24/<method>.params.json)
 # names, per property, the class raised when it is missing (x-missing) or breaks its schema (x-invalid).
 
 class TaskNotConstructed(BitrixError):
-    code, description = "100", "CTaskItem All parameters in the constructor must have real class type (internal error)"
+    code, message = "100", "CTaskItem All parameters in the constructor must have real class type (internal error)"
 
 
 class WrongTaskId(BitrixError):
-    code, description = "0", "wrong task id (internal error)"
+    code, message = "0", "wrong task id (internal error)"
 
 
 class FileIdMissing(BitrixError):
-    code, description = "100", "Could not find value for parameter {fileId} (internal error)"
+    code, message = "100", "Could not find value for parameter {fileId} (internal error)"
 
 
 class FileIdNotInt(BitrixError):
     code = "100"
-    description = "Invalid value {value} to match with parameter {fileId}. Should be value of type int. (internal error)"
+    message = "Invalid value {value} to match with parameter {fileId}. Should be value of type int. (internal error)"
 
 
 class SelectNotArray(BitrixError):
     code = "100"
-    description = ("Invalid value {value} to match with parameter {select}. Should be value of type array. "
+    message = ("Invalid value {value} to match with parameter {select}. Should be value of type array. "
                    "(internal error)")
 
 
 class FieldsMissing(BitrixError):
-    code, description = "100", "Could not find value for parameter {fields} (internal error)"
+    code, message = "100", "Could not find value for parameter {fields} (internal error)"
 
 
 class TaskAccessDenied(BitrixError):
-    code, description = "0", "Access denied (internal error)"
+    code, message = "0", "Access denied (internal error)"
 
 
 class ArgumentError(BitrixError):
-    code, description = "ERROR_ARGUMENT", "Invalid value of parameter {Parameter #0}"
+    code, message = "ERROR_ARGUMENT", "Invalid value of parameter {Parameter #0}"
 
 
 class NotFound(BitrixError):
@@ -128,12 +125,12 @@ class NotFound(BitrixError):
 
 
 class AccessDenied(BitrixError):
-    code, description = "ACCESS_DENIED", "Access denied"
+    code, message = "ACCESS_DENIED", "Access denied"
 
 
 class NameRequired(BitrixError):
-    code, description = "DISK_BASE_SERVICE_22001", "Error: required parameter NAME (DISK_BASE_SERVICE_22001)"
+    code, message = "DISK_BASE_SERVICE_22001", "Error: required parameter NAME (DISK_BASE_SERVICE_22001)"
 
 
 class CouldNotSaveFile(BitrixError):
-    code, description = "ERROR_COULD_NOT_SAVE_FILE", "Could not save file"
+    code, message = "ERROR_COULD_NOT_SAVE_FILE", "Could not save file"

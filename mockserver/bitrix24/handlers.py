@@ -1,6 +1,6 @@
 """Bitrix24 methods: Drive (storages, folders, upload in both ways, files, attached objects) and tasks (add, get,
-update, files.attach). Each takes the ``Call`` and its params and returns the result, or a ``Page`` for lists;
-errors are raised. ``batch``, ``upload`` and ``download`` live in ``routes``, beside the transport."""
+update, files.attach). Each takes the ``Call`` and its params and returns the result, a ``Page`` for lists, or
+a ``Download``; errors are raised. ``batch``, ``upload`` and ``download`` live in ``batch``."""
 
 from __future__ import annotations
 
@@ -9,42 +9,15 @@ import binascii
 import re
 import secrets
 import time
-from dataclasses import dataclass
-from typing import Any, Callable
-from urllib.parse import quote
+from typing import Any
 
 from mockserver.bitrix24 import errors, render
-from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Task, User
+from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task
+from mockserver.blobs import Blob
+from mockserver.bitrix24.wire import Call, Page
+from mockserver.downloads import Download
 
 TRUE = {"true", "y", "1", "yes", "on"}
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    total: int | None
-    next_start: int | None
-
-
-@dataclass
-class Link:
-    """Builds the URLs a reply hands out (upload, download) in the caller's auth form."""
-    base: str                       # scheme://host
-    prefix: str                     # /rest/{uid}/{code} for a webhook, /rest for OAuth
-    auth: str | None = None         # the OAuth token, carried in the query
-
-    def __call__(self, kind: str, token: str) -> str:
-        token = quote(token, safe="")
-        if self.auth is None:
-            return f"{self.base}{self.prefix}/{kind}/?token={token}"
-        return f"{self.base}{self.prefix}/{kind}.json?auth={self.auth}&token={token}"
-
-
-@dataclass
-class Call:
-    state: BitrixState
-    user: User
-    link: Link
 
 
 def boolean(value: Any) -> bool:
@@ -134,7 +107,7 @@ def storage_getlist(call: Call, params: dict[str, Any]) -> Page:
     return page(ordered(rows, params.get("order")), params)
 
 
-def _storage(call: Call, params: dict[str, Any]):
+def _storage(call: Call, params: dict[str, Any]) -> Storage:
     storage = call.state.storages.get(int(params["id"]))
     if storage is None:
         raise errors.NotFound(params["id"])
@@ -199,7 +172,7 @@ def _upload_into(call: Call, folder: DiskObject, params: dict[str, Any]) -> Any:
     return render.disk_object(call.state, store_file(call, folder, str(name), raw, unique), call.link, True)
 
 
-def store_file(call: Call, folder: DiskObject, name: str, data: bytes | Any, unique: bool) -> DiskObject:
+def store_file(call: Call, folder: DiskObject, name: str, data: bytes | Blob, unique: bool) -> DiskObject:
     """``data``: bytes, or a committed ``Blob`` from a streamed upload."""
     name = call.state.unique_name(folder, name) if unique else name
     if not unique and any(o.name == name for o in call.state.children(folder)):
@@ -326,20 +299,12 @@ def task_files_attach(call: Call, params: dict[str, Any]) -> Any:
     return {"attachmentId": call.state.attach(task, obj, call.user).id}
 
 
-# method (lower case) -> (handler, scope)
-METHODS: dict[str, tuple[Callable[[Call, dict[str, Any]], Any], str]] = {
-    "disk.storage.getlist": (storage_getlist, "disk"),
-    "disk.storage.get": (storage_get, "disk"),
-    "disk.storage.getchildren": (storage_getchildren, "disk"),
-    "disk.storage.uploadfile": (storage_uploadfile, "disk"),
-    "disk.folder.getchildren": (folder_getchildren, "disk"),
-    "disk.folder.addsubfolder": (folder_addsubfolder, "disk"),
-    "disk.folder.uploadfile": (folder_uploadfile, "disk"),
-    "disk.file.get": (file_get, "disk"),
-    "disk.file.delete": (file_delete, "disk"),
-    "disk.attachedobject.get": (attached_object_get, "disk"),
-    "tasks.task.add": (task_add, "task"),
-    "tasks.task.get": (task_get, "task"),
-    "tasks.task.update": (task_update, "task"),
-    "tasks.task.files.attach": (task_files_attach, "task"),
-}
+def attached_download(call: Call, params: dict[str, Any]) -> Download:
+    """``DOWNLOAD_URL`` of ``disk.attachedObject.get``: signed, no other credentials."""
+    attached = params.get("attachedId", "")
+    attachment = call.state.attachments.get(as_int(attached) or 0)
+    if attachment is None or params.get("auth[auth]") != call.state.sign(f"attached={attachment.id}"):
+        raise errors.NotFound(attached)
+    obj = call.state.objects[attachment.object_id]
+    assert obj.blob is not None
+    return Download(obj.blob, obj.name)

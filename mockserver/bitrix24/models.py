@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.vendors import VendorContext
+from mockserver.vendor import VendorContext
 
 PAGE = 50
 BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second

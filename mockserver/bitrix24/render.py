@@ -1,6 +1,6 @@
-"""Bitrix24 wire format: Bitrix ``Json::encode`` (``< > & ' "`` inside strings as ``\\u003C``…, ``/`` as
-``\\/``, non-ASCII raw), the success envelope with its eight-key ``time`` block, the error envelope, the XML
-transport, PHP's list-or-object rule, and the shapes of Drive objects, attached objects and tasks."""
+"""Bitrix24 shapes: Bitrix ``Json::encode`` (``< > & ' "`` inside strings as ``\\u003C``…, ``/`` as ``\\/``,
+non-ASCII raw), the success envelope with its eight-key ``time`` block, the error envelope, PHP's
+list-or-object rule, and the shapes of Drive objects, attached objects and tasks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ import json
 import time
 from typing import Any
 from urllib.parse import quote
-from xml.etree import ElementTree
-
-from starlette.responses import Response
 
 from mockserver.bitrix24.errors import BitrixError
 from mockserver.bitrix24.models import Attachment, BitrixState, DiskObject, Storage, Task, iso
@@ -63,32 +60,7 @@ def success(result: Any, block: dict[str, Any] | None, total: int | None = None,
 
 
 def error_body(exc: BitrixError) -> dict[str, str]:
-    return {"error": exc.code, "error_description": exc.description}
-
-
-def _xml(parent: ElementTree.Element, value: Any) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            name = str(key) if str(key)[:1].isalpha() else f"item{key}"
-            _xml(ElementTree.SubElement(parent, name), inner)
-    elif isinstance(value, list):
-        for inner in value:
-            _xml(ElementTree.SubElement(parent, "item"), inner)
-    elif isinstance(value, bool):
-        parent.text = "true" if value else "false"
-    elif value is not None:
-        parent.text = str(value)
-
-
-def response(body: dict[str, Any], status: int = 200, as_xml: bool = False) -> Response:
-    headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
-    if as_xml:
-        root = ElementTree.Element("response")
-        _xml(root, body)
-        text = '<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="unicode")
-        return Response(text.encode("utf-8"), status, headers=headers, media_type="text/xml; charset=utf-8")
-    return Response(encode(body).encode("utf-8"), status, headers=headers,
-                    media_type="application/json; charset=utf-8")
+    return {"error": str(exc.code), "error_description": exc.message}
 
 
 # -- shapes ---------------------------------------------------------------------------------------------------------

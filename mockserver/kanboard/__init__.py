@@ -1,7 +1,8 @@
 """Kanboard JSON-RPC: the task-file procedures on ``POST /jsonrpc.php``, as Kanboard 1.2.53 answers them.
 
-Spec: ``shared/vendors/kanboard.md`` (checked against a running Kanboard 1.2.53) and the recorded corpus in
-``shared/conformance/kanboard/``, which ``tests/kanboard/test_conformance.py`` replays in full.
+Spec: the project's vendor notes on Kanboard (checked against a running Kanboard 1.2.53; not in this
+repository) and the corpus recorded from a real Kanboard, kept in ``tests/kanboard/conformance/``, which
+``tests/kanboard/test_conformance.py`` replays in full.
 
 Where those are silent, this module relied on Kanboard's public source (kanboard/kanboard, ``app/Api``):
 - procedure signatures of createUser, createProject, createTask, addProjectUser, removeProjectUser,
@@ -25,8 +26,9 @@ Types are those of current Kanboard on SQLite/MySQL: ints, ``is_image`` 0/1, ``e
 """
 
 from mockserver.kanboard.models import KanboardState
-from mockserver.kanboard.routes import routes
-from mockserver.vendors import Vendor
+from mockserver.kanboard.routes import OPERATIONS
+from mockserver.kanboard.wire import WIRE
+from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), entry_path="/jsonrpc.php",
-                routes=routes, make_state=KanboardState)
+VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), entry_path="/jsonrpc.php", make_state=KanboardState,
+                operations=OPERATIONS, wire=WIRE)

@@ -1,7 +1,8 @@
 """Kanboard's errors, one class per answer the real server gives, each with its code and text.
 
 The JSON-RPC codes (-32700 … -32603) come from the JSON-RPC layer Kanboard embeds and are re-exported here with
-the ``data`` texts Kanboard's server writes. The rest end the whole HTTP exchange, a batch included.
+the ``data`` texts Kanboard's server writes. The rest end the whole HTTP exchange, a batch included: each is an
+``HttpAbort`` (a ``VendorError``) with the status, body and headers Kanboard sends.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ INF_OR_NAN = "Inf and NaN cannot be JSON encoded"
 
 class Unauthorized(HttpAbort):
     """401: missing, wrong or locked credentials. The id is always null and the reason is never sent."""
-    code, text = 401, "Unauthorized"
 
     def __init__(self):
         super().__init__(401, b'{"jsonrpc":"2.0","error":{"code":401,"message":"Unauthorized"},"id":null}',
@@ -33,7 +33,6 @@ class Unauthorized(HttpAbort):
 
 class Forbidden(HttpAbort):
     """403: a user without the project role (or app role) the procedure needs, or a project that is not found."""
-    code, text = 403, "Forbidden"
 
     def __init__(self):
         super().__init__(403, b'{"jsonrpc":"2.0","error":{"code":403,"message":"Forbidden"},"id":null}',
@@ -42,7 +41,6 @@ class Forbidden(HttpAbort):
 
 class PhpFatalError(HttpAbort):
     """500 with an empty body: a PHP Error (TypeError, GD failing on a fake image) kills the request."""
-    code, text = 500, ""
 
     def __init__(self):
         super().__init__(500, b"", {"content-type": "text/html; charset=UTF-8"})
@@ -50,7 +48,6 @@ class PhpFatalError(HttpAbort):
 
 class RequestEntityTooLarge(HttpAbort):
     """413 from the nginx in front of Kanboard's Docker image (client_max_body_size 32M)."""
-    code, text = 413, "Request Entity Too Large"
 
     def __init__(self):
         super().__init__(413, (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"

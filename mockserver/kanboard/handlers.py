@@ -1,7 +1,8 @@
-"""Kanboard's procedures: the six task-file ones, and those a test needs to seed state as Kanboard's own
-integration tests do. Each returns plain data; ``render`` shapes it and the JSON-RPC layer wraps it.
+"""Kanboard's procedures: the task- and project-file ones, and those a test needs to seed state as Kanboard's
+own integration tests do. Each returns plain data; ``render`` shapes it and the JSON-RPC layer wraps it.
 
-Every procedure's signature (names, order, defaults) is its params contract in ``contracts/kanboard/``.
+Every procedure's signature (names, order, defaults) is its params contract in ``contracts/kanboard/``; the
+operation table (``routes``) names it.
 """
 
 from __future__ import annotations
@@ -440,22 +441,3 @@ def removeTask(s: Session, task_id):
     _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
     tid = sql_id(task_id)
     return s.state.remove_task(tid) if tid is not None else False
-
-
-PROCEDURES = (
-    createTaskFile, getTaskFile, getAllTaskFiles, downloadTaskFile, removeTaskFile, removeAllTaskFiles,
-    createProjectFile, getAllProjectFiles, getProjectFile, downloadProjectFile, removeProjectFile,
-    removeAllProjectFiles,
-    createUser, getUser, getUserByName, removeUser, getMe, getVersion,
-    createProject, getProjectById, removeProject, addProjectUser, removeProjectUser, getProjectUsers,
-    createTask, getTask, removeTask,
-)
-
-# app role a user needs (``UserAuthorization``); anything not listed needs app-user
-APP_ROLE = {"createUser": APP_ADMIN, "getUser": APP_ADMIN, "getUserByName": APP_ADMIN, "removeUser": APP_ADMIN,
-            "createProject": APP_MANAGER}
-USER_ONLY = {"getMe"}
-
-
-def meta(func) -> dict[str, Any]:
-    return {"app_role": APP_ROLE.get(func.__name__, APP_USER), "user_only": func.__name__ in USER_ONLY}

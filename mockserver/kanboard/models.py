@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.vendors import VendorContext
+from mockserver.vendor import VendorContext
 
 APP_ADMIN, APP_MANAGER, APP_USER = "app-admin", "app-manager", "app-user"
 PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER = "project-manager", "project-member", "project-viewer"

@@ -1,77 +1,32 @@
-"""Kanboard's one route: ``/jsonrpc.php``, any HTTP method, the body read whatever the Content-Type."""
+"""Kanboard's operation table: the JSON-RPC procedures on ``/jsonrpc.php``, each with its params contract (which
+is also its signature) and its result contract.
+
+``meta``: ``app_role`` (the application role a user's credentials need, ``UserAuthorization``), ``user_only``
+(a ``My*`` procedure: user credentials only, the application token is refused)."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from typing import Any, Callable
 
-from mockserver.contracts import Contracts
-from mockserver.jsonrpc import HttpAbort, JsonRpcServer, procedures_from
-from mockserver.kanboard import handlers, render
-from mockserver.kanboard.errors import PhpFatalError, RequestEntityTooLarge
-
-MAX_BODY = 32 * 1024 * 1024      # nginx client_max_body_size in Kanboard's Docker image
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+from mockserver.kanboard import handlers as h
+from mockserver.kanboard.models import APP_ADMIN, APP_MANAGER, APP_USER
+from mockserver.vendor import Operation
 
 
-def build_server(contracts: Contracts) -> JsonRpcServer:
-    request_contract = contracts.check("kanboard/request")
-    # only the params contracts that constrain a value need running; the others accept any JSON value
-    constrained = {name.split("/")[1][: -len(".params")]: contracts.check(name)
-                   for name in contracts.names("kanboard")
-                   if name.endswith(".params") and _constrains(contracts.schema(name))}
-
-    def check_args(proc, args) -> None:
-        """A value of a JSON type PHP cannot take there (an array blob, a non-array tags) is a TypeError."""
-        check = constrained.get(proc.name)
-        if check is not None and not check(dict(zip((p.name for p in proc.params), args))):
-            raise PhpFatalError()
-
-    return JsonRpcServer(
-        procedures_from(handlers.PROCEDURES, lambda n: contracts.schema(f"kanboard/{n}.params"), handlers.meta),
-        decode=render.decode,
-        encode=render.encode,
-        is_valid_request=request_contract,
-        authenticate=handlers.authenticate,
-        before=handlers.before,
-        check_args=check_args,
-    )
+def _op(handler: Callable[..., Any], app_role: str = APP_USER, user_only: bool = False) -> Operation:
+    name = handler.__name__
+    return Operation(name, handler, request=f"kanboard/{name}.params", response=f"kanboard/{name}.result",
+                     meta={"app_role": app_role, "user_only": user_only})
 
 
-_ANNOTATIONS = {"default", "description", "title"}
-
-
-def _constrains(schema: dict) -> bool:
-    return any(set(prop) - _ANNOTATIONS for prop in schema.get("properties", {}).values())
-
-
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise RequestEntityTooLarge()
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise RequestEntityTooLarge()
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def routes(contracts: Contracts) -> list[Route]:
-    server = build_server(contracts)
-
-    async def jsonrpc(request: Request) -> Response:
-        state = request.app.state.runtime.store["kanboard"]
-        try:
-            body = await _read_body(request)
-            custom = request.headers.get(state.auth_header) if state.auth_header else None
-            reply = server.handle(body, handlers.Credentials(state, request.headers.get("authorization"), custom))
-        except HttpAbort as abort:
-            reply = abort
-        except Exception:               # anything unforeseen dies as PHP dies: 500, empty body
-            reply = PhpFatalError()
-        return Response(reply.body, reply.status, headers=reply.headers)
-
-    return [Route("/jsonrpc.php", jsonrpc, methods=METHODS)]
+OPERATIONS = [
+    _op(h.createTaskFile), _op(h.getTaskFile), _op(h.getAllTaskFiles), _op(h.downloadTaskFile),
+    _op(h.removeTaskFile), _op(h.removeAllTaskFiles),
+    _op(h.createProjectFile), _op(h.getAllProjectFiles), _op(h.getProjectFile), _op(h.downloadProjectFile),
+    _op(h.removeProjectFile), _op(h.removeAllProjectFiles),
+    _op(h.createUser, APP_ADMIN), _op(h.getUser, APP_ADMIN), _op(h.getUserByName, APP_ADMIN),
+    _op(h.removeUser, APP_ADMIN), _op(h.getMe, user_only=True), _op(h.getVersion),
+    _op(h.createProject, APP_MANAGER), _op(h.getProjectById), _op(h.removeProject), _op(h.addProjectUser),
+    _op(h.removeProjectUser), _op(h.getProjectUsers),
+    _op(h.createTask), _op(h.getTask), _op(h.removeTask),
+]

@@ -15,8 +15,9 @@ authenticated caller who can read the file.
 """
 
 from mockserver.onlyoffice.models import OnlyofficeState
-from mockserver.onlyoffice.routes import route_miss, routes
-from mockserver.vendors import Vendor
+from mockserver.onlyoffice.routes import OPERATIONS
+from mockserver.onlyoffice.wire import WIRE
+from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/"), entry_path="", routes=routes,
-                make_state=OnlyofficeState, route_miss=route_miss)
+VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/"), entry_path="",
+                make_state=OnlyofficeState, operations=OPERATIONS, wire=WIRE)

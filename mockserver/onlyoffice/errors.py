@@ -4,15 +4,16 @@ is a plain-text body outside the envelope."""
 
 from __future__ import annotations
 
+from mockserver.vendor import VendorError
 
-class OnlyofficeError(Exception):
-    status = 500
-    message = "Server error"
-    hresult = -2146233088
 
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
+class OnlyofficeError(VendorError):
+    """``code`` is the .NET HRESULT of the exception behind the answer."""
+    status, message, hresult = 500, "Server error", -2146233088
+
+    @property
+    def code(self) -> int:              # type: ignore[override]
+        return self.hresult
 
 
 class ItemNotFound(OnlyofficeError):
@@ -56,11 +57,10 @@ class FileTooLarge(OnlyofficeError):
     status, message = 500, "The maximum file size is exceeded (100 MB)."
 
 
-class Unauthorized(Exception):
+class Unauthorized(VendorError):
     """401, body the plain text ``Unauthorized``; ``WWW-Authenticate`` only when an Authorization header came."""
-    status = 401
-    text = "Unauthorized"
+    status, message = 401, "Unauthorized"
 
     def __init__(self, header_sent: bool):
-        super().__init__(self.text)
+        super().__init__()
         self.header_sent = header_sent

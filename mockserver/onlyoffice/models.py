@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.vendors import VendorContext
+from mockserver.vendor import VendorContext
 
 MAX_UPLOAD = 100 * 1024 * 1024
 MY, COMMON, BUNCH = 5, 1, 2                    # FolderType of a folder's root

@@ -16,8 +16,9 @@ tokens are HS256 JWTs signed with a key made at start; ``token_ttl`` (fixtures) 
 """
 
 from mockserver.projectcor.models import CorState
-from mockserver.projectcor.routes import routes
-from mockserver.vendors import Vendor
+from mockserver.projectcor.routes import OPERATIONS
+from mockserver.projectcor.wire import WIRE
+from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/"), entry_path="/v1", routes=routes,
-                make_state=CorState)
+VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/"), entry_path="/v1", make_state=CorState,
+                operations=OPERATIONS, wire=WIRE)

@@ -3,47 +3,44 @@ the vendor's pages recommend, and this mock sends, ``{"message": "..."}``."""
 
 from __future__ import annotations
 
+from mockserver.vendor import VendorError
 
-class CorError(Exception):
-    status = 500
-    text = "Internal server error"
 
-    def __init__(self, text: str | None = None):
-        super().__init__(text or self.text)
-        self.message = text or self.text
+class CorError(VendorError):
+    status, message = 500, "Internal server error"
 
 
 class BadRequest(CorError):
-    status, text = 400, "Bad request"
+    status, message = 400, "Bad request"
 
 
 class Unauthorized(CorError):
-    status, text = 401, "Unauthorized"
+    status, message = 401, "Unauthorized"
 
 
 class InvalidToken(Unauthorized):
-    text = "Invalid or missing token"
+    message = "Invalid or missing token"
 
 
 class ExpiredToken(Unauthorized):
-    text = "Token expired"
+    message = "Token expired"
 
 
 class InvalidClientCredentials(Unauthorized):
-    text = "Invalid client credentials"
+    message = "Invalid client credentials"
 
 
 class NotFound(CorError):
-    status, text = 404, "Not found"
+    status, message = 404, "Not found"
 
 
 class TaskNotFound(NotFound):
-    text = "Task not found"
+    message = "Task not found"
 
 
 class AttachmentNotFound(NotFound):
-    text = "Attachment not found"
+    message = "Attachment not found"
 
 
 class InternalServerError(CorError):
-    status, text = 500, "Internal server error"
+    status, message = 500, "Internal server error"

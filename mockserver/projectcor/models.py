@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.vendors import VendorContext
+from mockserver.vendor import VendorContext
 
 DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
 

@@ -1,26 +1,12 @@
-"""ProjectCOR wire format: the attachment record of the upload page, the token reply, the paginated list
-wrapper (``total`` a string), and ``{"message"}`` errors."""
+"""ProjectCOR shapes: the attachment record of the upload page, the token reply, the paginated list wrapper
+(``total`` a string)."""
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
-from starlette.responses import Response
-
-from mockserver.projectcor.errors import CorError
 from mockserver.projectcor.models import Attachment, Token, iso
-
-
-def json_response(data: Any, status: int = 200) -> Response:
-    """Node's ``JSON.stringify``: compact, non-ASCII raw, nothing else escaped."""
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), status,
-                    media_type="application/json; charset=utf-8")
-
-
-def error(exc: CorError) -> Response:
-    return json_response({"message": exc.message}, exc.status)
 
 
 def token(t: Token, ttl: int) -> dict[str, Any]:

@@ -1,38 +1,24 @@
-"""ProjectCOR routes: ``/v1/oauth/...``, ``/v1/me``, ``/v1/tasks/{task_id}/attachments``, and the attachment
-bytes behind each record's ``url`` (``/projectcor-files/{attachment_id}/{filename}``)."""
+"""ProjectCOR's operation table: ``/v1/oauth/...``, ``/v1/me``, ``/v1/tasks/{task_id}/attachments``, and the
+attachment bytes behind each record's ``url`` (``/projectcor-files/{attachment_id}/{filename}``).
+
+``meta``: ``bearer`` (the operation needs an access token)."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from mockserver.projectcor import handlers as h
+from mockserver.vendor import Operation
 
-from mockserver.contracts import Contracts
-from mockserver.projectcor import errors, handlers, render
+BEARER = {"bearer": True}
 
-
-def _endpoint(contracts: Contracts, handler):
-    async def endpoint(request: Request) -> Response:
-        state = request.app.state.runtime.store["projectcor"]
-        try:
-            return await handler(handlers.Call(state, request, contracts))
-        except errors.CorError as exc:
-            return render.error(exc)
-        except Exception:
-            return render.error(errors.InternalServerError())
-    return endpoint
-
-
-def routes(contracts: Contracts) -> list[Route]:
-    contracts.prepare(["projectcor/attachments.upload.form"])
-    def route(path, handler, method):
-        return Route(path, _endpoint(contracts, handler), methods=[method])
-
-    return [
-        route("/v1/oauth/token", handlers.issue_token, "POST"),
-        route("/v1/oauth/refreshtoken", handlers.refresh_token, "POST"),
-        route("/v1/me", handlers.me, "GET"),
-        route("/v1/tasks/{task_id}/attachments", handlers.upload_attachments, "POST"),
-        route("/v1/tasks/{task_id}/attachments", handlers.list_attachments, "GET"),
-        route("/projectcor-files/{attachment_id}/{filename}", handlers.download, "GET"),
-    ]
+OPERATIONS = [
+    Operation("oauth.token", h.issue_token, "POST", "/v1/oauth/token", response="projectcor/token.result"),
+    Operation("oauth.refreshtoken", h.refresh_token, "POST", "/v1/oauth/refreshtoken",
+              response="projectcor/token.result"),
+    Operation("me", h.me, "GET", "/v1/me", response="projectcor/me.result", meta=BEARER),
+    Operation("attachments.upload", h.upload_attachments, "POST", "/v1/tasks/{task_id}/attachments",
+              request="projectcor/attachments.upload.form", response="projectcor/attachments.upload.result",
+              meta=BEARER),
+    Operation("attachments.list", h.list_attachments, "GET", "/v1/tasks/{task_id}/attachments",
+              response="projectcor/attachments.list.result", meta=BEARER),
+    Operation("attachments.download", h.download, "GET", "/projectcor-files/{attachment_id}/{filename}"),
+]

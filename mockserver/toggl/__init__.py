@@ -22,8 +22,9 @@ Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``
 """
 
 from mockserver.toggl.models import TogglState
-from mockserver.toggl.routes import routes
-from mockserver.vendors import Vendor
+from mockserver.toggl.routes import OPERATIONS
+from mockserver.toggl.wire import WIRE
+from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/",), entry_path="/api", routes=routes,
-                make_state=TogglState)
+VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/",), entry_path="/api", make_state=TogglState,
+                operations=OPERATIONS, wire=WIRE)

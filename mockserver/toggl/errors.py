@@ -1,7 +1,7 @@
 """Toggl Focus errors, one class per answer, each with its HTTP status, ``error`` code and text.
 
 The attachment routes' Swagger declares their error bodies as a JSON string (``"Task does not exist"``); the
-task routes declare ``response.Error`` (``{"error", "error_description", "trace_id"}``). ``render.error``
+task routes declare ``response.Error`` (``{"error", "error_description", "trace_id"}``). ``wire.Wire.error``
 writes whichever the route declares, or the object everywhere when the ``error_body`` switch says ``object``.
 401, 402 and 403 are declared nowhere in that Swagger (its copy lost the security sections): they are always
 ``response.Error``, the shape seen live on this service.
@@ -9,61 +9,58 @@ writes whichever the route declares, or the object everywhere when the ``error_b
 
 from __future__ import annotations
 
+from mockserver.vendor import VendorError
 
-class TogglError(Exception):
-    status = 500
-    error = "internal"
-    text = "Internal Server Error"
+
+class TogglError(VendorError):
+    """``code`` is the ``error`` of ``response.Error``, ``message`` its ``error_description``."""
+    status, code, message = 500, "internal", "Internal Server Error"
     in_swagger = True          # a status the routes' Swagger declares (400, 404, 500); 401-403 are not
-
-    def __init__(self, text: str | None = None):
-        super().__init__(text or self.text)
-        self.description = text or self.text
 
 
 class InvalidRequest(TogglError):
-    status, error, text = 400, "validation", "Invalid request"
+    status, code, message = 400, "validation", "Invalid request"
 
 
 class Unauthorized(TogglError):
-    status, error, text, in_swagger = 401, "unauthorized", "Unauthorized", False
+    status, code, message, in_swagger = 401, "unauthorized", "Unauthorized", False
 
 
 class QuotaExceeded(TogglError):
-    status, error, text, in_swagger = 402, "quota_exceeded", "You have exceeded your hourly API quota", False
+    status, code, message, in_swagger = 402, "quota_exceeded", "You have exceeded your hourly API quota", False
 
 
 class InsufficientPermissions(TogglError):
-    status, error, text, in_swagger = 403, "forbidden", "Insufficient permissions", False
+    status, code, message, in_swagger = 403, "forbidden", "Insufficient permissions", False
 
 
 class NotFound(TogglError):
-    status, error = 404, "not_found"
+    status, code = 404, "not_found"
 
 
 class TaskNotFound(NotFound):
-    text = "Task does not exist"
+    message = "Task does not exist"
 
 
 class TaskAttachmentNotFound(NotFound):
-    text = "Task attachment does not exist"
+    message = "Task attachment does not exist"
 
 
 class TaskAttachmentViewNotFound(NotFound):
-    text = "TaskAttachment does not exist"
+    message = "TaskAttachment does not exist"
 
 
 class ProjectNotFound(NotFound):
-    text = "Project does not exist"
+    message = "Project does not exist"
 
 
 class ProjectAttachmentNotFound(NotFound):
-    text = "Project attachment does not exist"
+    message = "Project attachment does not exist"
 
 
 class ProjectAttachmentViewNotFound(NotFound):
-    text = "ProjectAttachment does not exist"
+    message = "ProjectAttachment does not exist"
 
 
 class InternalServerError(TogglError):
-    status, error, text = 500, "internal", "Internal Server Error"
+    status, code, message = 500, "internal", "Internal Server Error"

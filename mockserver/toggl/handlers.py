@@ -1,34 +1,22 @@
 """Toggl Focus handlers: task and project attachments (list, create, bulk, update, delete, view), workspace
-storage usage, and tasks (create, get, delete). Each returns a ``render.Reply``; errors are raised."""
+storage usage, and tasks (create, get, delete). Each returns JSON-ready data, None for an empty body, or a
+``Download``; errors are raised. Whose attachments an operation is about is its ``owner`` (``op.meta``)."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
-
-from mockserver.contracts import Contracts
-from mockserver.multipart import MultipartError, parse_form
-from mockserver.toggl import errors
-from mockserver.toggl.models import Organization, TogglState, User, now
-from mockserver.toggl.render import Reply
+from mockserver.downloads import Download
+from mockserver.multipart import Form, MultipartError, parse_form
+from mockserver.toggl import errors, render
+from mockserver.toggl.models import Attachment, Project, Task, now
+from mockserver.toggl.wire import Call, parse_id
 
 MAX_BULK = 10
 ORDER_KEYS = {"created_at", "display_order"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-@dataclass
-class Call:
-    state: TogglState
-    user: User
-    organization: Organization
-    workspace_id: int
-    request: Request
-    contracts: Contracts
 
 
 OWNERS = {
@@ -37,40 +25,19 @@ OWNERS = {
 }
 
 
-def parse_id(value: str, name: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise errors.InvalidRequest(f"invalid {name}: {value!r}")
-    return int(value)
-
-
-def authenticate(state: TogglState, request: Request) -> tuple[User, Organization, int]:
-    """Bearer ``toggl_sk_`` key (or the ``token`` query parameter); then the workspace must be the user's."""
-    header = request.headers.get("authorization", "")
-    key = header[7:].strip() if header[:7].lower() == "bearer " else request.query_params.get("token", "")
-    user = state.user_by_key(key) if key.startswith("toggl_sk_") else None
-    if user is None:
-        raise errors.Unauthorized()
-    org_id = parse_id(request.path_params["organization_id"], "organization_id")
-    workspace_id = parse_id(request.path_params["workspace_id"], "workspace_id")
-    organization = state.organizations.get(org_id)
-    if organization is None or workspace_id not in organization.workspaces or workspace_id not in user.workspaces:
-        raise errors.InsufficientPermissions()
-    return user, organization, workspace_id
-
-
-def _owner(call: Call, owner: str):
+def _owner(call: Call, owner: str) -> Task | Project:
     path_key = f"{owner}_id"
-    owner_id = parse_id(call.request.path_params[path_key], path_key)
-    table = call.state.tasks if owner == "task" else call.state.projects
+    owner_id = parse_id(call.http.path_params[path_key], path_key)
+    table: dict[int, Task] | dict[int, Project] = call.state.tasks if owner == "task" else call.state.projects
     found = table.get(owner_id)
     if found is None or found.workspace_id != call.workspace_id:
         raise OWNERS[owner][0]()
     return found
 
 
-def _attachment(call: Call, owner: str, not_found=None):
+def _attachment(call: Call, owner: str, not_found: type[errors.TogglError] | None = None) -> Attachment:
     found_owner = _owner(call, owner)
-    attachment_id = parse_id(call.request.path_params["attachment_id"], "attachment_id")
+    attachment_id = parse_id(call.http.path_params["attachment_id"], "attachment_id")
     attachment = call.state.attachments.get((owner, attachment_id))
     if attachment is None or attachment.owner_id != found_owner.id:
         raise (not_found or OWNERS[owner][1])()
@@ -91,19 +58,20 @@ def _order(values: list[str]) -> list[tuple[str, bool]]:
     return keys or [("display_order", False)]
 
 
-async def list_attachments(call: Call, owner: str) -> Reply:
+def list_attachments(call: Call) -> list[dict[str, Any]]:
+    owner = call.op.meta["owner"]
     try:
         found = _owner(call, owner)
     except errors.NotFound:
         if call.state.unknown_task_list == "empty":
-            return Reply(200, [])
+            return []
         raise
-    q = call.request.query_params
+    q = call.http.query
     order = _order(q.getlist("order_by") + q.getlist("order_by[]"))
     items = sorted(call.state.attachments_of(owner, found.id), key=lambda a: a.id)
     for key, descending in reversed(order):
         items.sort(key=lambda a: getattr(a, key), reverse=descending)
-    return Reply(200, items)
+    return [render.attachment(a) for a in items]
 
 
 def _display_order(value: str | None, name: str) -> int:
@@ -121,22 +89,24 @@ def _check_storage(call: Call, incoming: int) -> None:
         raise errors.InvalidRequest("attachment storage limit exceeded")
 
 
-async def _form(call: Call, contract: str):
-    """The multipart form, its plain fields checked against ``contract``; nothing of a refused one is kept."""
+async def _form(call: Call) -> Form:
+    """The multipart form, its plain fields checked against the request contract; nothing of a refused one is
+    kept."""
     try:
-        form = await parse_form(call.request, call.state.blobs)
+        form = await parse_form(call.http, call.state.blobs)
     except MultipartError as exc:
         raise errors.InvalidRequest(f"invalid multipart form: {exc}") from None
-    problem = call.contracts.error(contract, dict(form.fields))
+    problem = call.breach(dict(form.fields))
     if problem:
         form.discard()
         raise errors.InvalidRequest(problem)
     return form
 
 
-async def create_attachment(call: Call, owner: str) -> Reply:
+async def create_attachment(call: Call) -> dict[str, Any]:
+    owner = call.op.meta["owner"]
     found = _owner(call, owner)
-    form = await _form(call, "toggl/attachment.create.form")
+    form = await _form(call)
     try:
         files = form.files_named("file")
         if not files:
@@ -150,13 +120,14 @@ async def create_attachment(call: Call, owner: str) -> Reply:
     form.discard(keep=[part])
     attachment = call.state.add_attachment(owner, found.id, call.workspace_id, form.get("name") or part.filename,
                                            part.content_type, display_order, part.blob)
-    return Reply(201, attachment)
+    return render.attachment(attachment)
 
 
-async def bulk_create_attachments(call: Call, owner: str) -> Reply:
+async def bulk_create_attachments(call: Call) -> list[dict[str, Any]]:
     """All-or-nothing: any problem with any file and none is created."""
+    owner = call.op.meta["owner"]
     found = _owner(call, owner)
-    form = await _form(call, "toggl/attachment.bulk.form")
+    form = await _form(call)
     try:
         files = form.files_named("files") + form.files_named("files[]")
         if not files:
@@ -173,46 +144,46 @@ async def bulk_create_attachments(call: Call, owner: str) -> Reply:
     created = [call.state.add_attachment(owner, found.id, call.workspace_id,
                                          form.get(f"names[{i}]") or part.filename, part.content_type, orders[i],
                                          part.blob) for i, part in enumerate(files)]
-    return Reply(201, created)
+    return [render.attachment(a) for a in created]
 
 
-async def _json_body(call: Call, contract: str) -> dict[str, Any]:
+async def _json_body(call: Call) -> dict[str, Any]:
     try:
-        payload = json.loads(await call.request.body())
-    except ValueError:
+        payload = json.loads(await call.http.body())
+    except (ValueError, RecursionError):
         raise errors.InvalidRequest("the body is not valid JSON") from None
-    problem = call.contracts.error(contract, payload)
+    problem = call.breach(payload)
     if problem:
         raise errors.InvalidRequest(problem)
     return payload
 
 
-async def update_attachment(call: Call, owner: str) -> Reply:
-    attachment = _attachment(call, owner)
-    payload = await _json_body(call, f"toggl/{owner}attachment.Payload")
+async def update_attachment(call: Call) -> None:
+    attachment = _attachment(call, call.op.meta["owner"])
+    payload = await _json_body(call)
     attachment.name = payload["name"]
     attachment.display_order = payload["display_order"]
     attachment.updated_at = now()
-    return Reply(204)
 
 
-async def delete_attachment(call: Call, owner: str) -> Reply:
-    call.state.remove_attachment(_attachment(call, owner))
-    return Reply(204)
+def delete_attachment(call: Call) -> None:
+    call.state.remove_attachment(_attachment(call, call.op.meta["owner"]))
 
 
-async def view_attachment(call: Call, owner: str) -> Reply:
-    return Reply(200, _attachment(call, owner, OWNERS[owner][2]), view=True)
+def view_attachment(call: Call) -> Download:
+    owner = call.op.meta["owner"]
+    a = _attachment(call, owner, OWNERS[owner][2])
+    return Download(a.blob, a.name, a.mime_type, inline=True)
 
 
-async def storage_usage(call: Call) -> Reply:
+def storage_usage(call: Call) -> dict[str, Any]:
     org = call.organization
-    return Reply(200, {"enforced": org.storage_enforced, "limit_bytes": org.storage_limit_bytes,
-                       "used_bytes": call.state.used_bytes(call.workspace_id)})
+    return {"enforced": org.storage_enforced, "limit_bytes": org.storage_limit_bytes,
+            "used_bytes": call.state.used_bytes(call.workspace_id)}
 
 
-async def create_task(call: Call) -> Reply:
-    payload = await _json_body(call, "toggl/task.CreatePayload")
+async def create_task(call: Call) -> dict[str, Any]:
+    payload = await _json_body(call)
     if not payload["name"].strip():
         raise errors.InvalidRequest("name is required")
     project_id = payload.get("project_id")
@@ -225,13 +196,18 @@ async def create_task(call: Call) -> Reply:
     if payload.get("position") is not None:
         fields["position"] = payload["position"]
     task = call.state.add_task(call.workspace_id, payload["name"], call.user.id, project_id=project_id, **fields)
-    return Reply(201, task)
+    return render.task(task)
 
 
-async def get_task(call: Call) -> Reply:
-    return Reply(200, _owner(call, "task"), aggregations=True)
+def _task(call: Call) -> Task:
+    task = _owner(call, "task")
+    assert isinstance(task, Task)
+    return task
 
 
-async def delete_task(call: Call) -> Reply:
-    call.state.remove_task(_owner(call, "task"))
-    return Reply(204)
+def get_task(call: Call) -> dict[str, Any]:
+    return render.task(_task(call), aggregations=True)
+
+
+def delete_task(call: Call) -> None:
+    call.state.remove_task(_task(call))

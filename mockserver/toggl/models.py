@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.vendors import VendorContext
+from mockserver.vendor import VendorContext
 
 QUOTA_PER_PLAN = {"free": 30, "starter": 240, "premium": 600, "enterprise": 5000}
 DEFAULT_STORAGE_LIMIT = 1024 * 1024 * 1024

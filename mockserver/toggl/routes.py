@@ -1,67 +1,42 @@
-"""Toggl Focus routes, under ``/api/organizations/{organization_id}/workspaces/{workspace_id}``."""
+"""Toggl Focus's operation table, under ``/api/organizations/{organization_id}/workspaces/{workspace_id}``: each
+operation is named by its ``operationId`` in the vendor's Swagger, which is also its response contract.
+
+``meta``: ``owner`` (``task`` or ``project``: whose attachments), ``string_errors`` (the Swagger declares the
+operation's error bodies as JSON strings)."""
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any, Callable
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from mockserver.contracts import Contracts
-from mockserver.toggl import errors, handlers, render
+from mockserver.toggl import handlers as h
+from mockserver.vendor import Operation
 
 P = "/api/organizations/{organization_id}/workspaces/{workspace_id}"
 
 
-def _endpoint(contracts: Contracts, handler, string_errors: bool):
-    """Auth, quota and error rendering around one handler. ``string_errors``: the route's Swagger declares its
-    error bodies as JSON strings."""
-
-    async def endpoint(request: Request) -> Response:
-        state = request.app.state.runtime.store["toggl"]
-        as_string = string_errors and state.error_body == "swagger"
-        headers: dict[str, str] = {}
-        try:
-            user, organization, workspace_id = handlers.authenticate(state, request)
-            remaining, resets_in, allowed = state.spend_quota(user, organization)
-            headers = render.quota_headers(remaining, resets_in)
-            if not allowed:
-                raise errors.QuotaExceeded()
-            call = handlers.Call(state, user, organization, workspace_id, request, contracts)
-            response = render.response(await handler(call), state.blobs)
-        except errors.TogglError as exc:
-            response = render.error(exc, as_string)
-        except Exception:
-            response = render.error(errors.InternalServerError(), as_string)
-        response.headers.update(headers)
-        return response
-
-    return endpoint
+def _op(name: str, handler: Callable[..., Any], method: str, path: str, request: str | None = None,
+        status: int = 200, **meta: Any) -> Operation:
+    return Operation(name, handler, method, P + path, request=request, response=f"toggl/{name}", status=status,
+                     meta={"string_errors": True, **meta})
 
 
-REQUEST_CONTRACTS = ["toggl/attachment.create.form", "toggl/attachment.bulk.form", "toggl/taskattachment.Payload",
-                     "toggl/projectattachment.Payload", "toggl/task.CreatePayload"]
-
-
-def routes(contracts: Contracts) -> list[Route]:
-    contracts.prepare(REQUEST_CONTRACTS)
-    def route(path, handler, method, string_errors=True, **kwargs):
-        return Route(P + path, _endpoint(contracts, partial(handler, **kwargs) if kwargs else handler,
-                                         string_errors), methods=[method])
-
-    table = [route("/attachments/storage", handlers.storage_usage, "GET"),
-             route("/tasks", handlers.create_task, "POST", string_errors=False),
-             route("/tasks/{task_id}", handlers.get_task, "GET", string_errors=False),
-             route("/tasks/{task_id}", handlers.delete_task, "DELETE", string_errors=False)]
-    for owner, collection in (("task", "tasks"), ("project", "projects")):
-        base = f"/{collection}/{{{owner}_id}}/attachments"
-        table += [
-            route(base, handlers.list_attachments, "GET", owner=owner),
-            route(base, handlers.create_attachment, "POST", owner=owner),
-            route(base + "/bulk", handlers.bulk_create_attachments, "POST", owner=owner),
-            route(base + "/{attachment_id}", handlers.update_attachment, "PUT", owner=owner),
-            route(base + "/{attachment_id}", handlers.delete_attachment, "DELETE", owner=owner),
-            route(base + "/{attachment_id}/view", handlers.view_attachment, "GET", owner=owner),
-        ]
-    return table
+OPERATIONS = [
+    _op("get-workspace-attachment-storage", h.storage_usage, "GET", "/attachments/storage"),
+    _op("create-task", h.create_task, "POST", "/tasks", "toggl/task.CreatePayload", 201, string_errors=False),
+    _op("get-task", h.get_task, "GET", "/tasks/{task_id}", string_errors=False),
+    _op("delete-task", h.delete_task, "DELETE", "/tasks/{task_id}", status=204, string_errors=False),
+]
+for owner, collection in (("task", "tasks"), ("project", "projects")):
+    base = f"/{collection}/{{{owner}_id}}/attachments"
+    OPERATIONS += [
+        _op(f"list-{owner}-attachments", h.list_attachments, "GET", base, owner=owner),
+        _op(f"create-{owner}-attachment", h.create_attachment, "POST", base, "toggl/attachment.create.form", 201,
+            owner=owner),
+        _op(f"bulk-create-{owner}-attachments", h.bulk_create_attachments, "POST", base + "/bulk",
+            "toggl/attachment.bulk.form", 201, owner=owner),
+        _op(f"update-{owner}-attachment", h.update_attachment, "PUT", base + "/{attachment_id}",
+            f"toggl/{owner}attachment.Payload", 204, owner=owner),
+        _op(f"delete-{owner}-attachment", h.delete_attachment, "DELETE", base + "/{attachment_id}", status=204,
+            owner=owner),
+        _op(f"view-{owner}-attachment", h.view_attachment, "GET", base + "/{attachment_id}/view", owner=owner),
+    ]

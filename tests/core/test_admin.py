@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.pytest_plugin import AsgiHandle
-from mockserver.vendors import REGISTRY
+from mockserver.vendor import REGISTRY
 from mockserver.settings import Settings
 from tests.kanboard.rpc import Rpc
 

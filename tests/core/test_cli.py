@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from mockserver.vendors import REGISTRY
+from mockserver.vendor import REGISTRY
 
 
 def start(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:

@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, data_dir, load_fixtures
-from mockserver.kanboard.handlers import PROCEDURES
+from mockserver.kanboard.routes import OPERATIONS as KANBOARD_OPERATIONS
 
 
 def test_every_contract_is_a_valid_schema():
@@ -20,7 +20,8 @@ def test_every_contract_is_a_valid_schema():
 
 def test_each_kanboard_procedure_has_its_contracts_and_signature():
     contracts = Contracts(["kanboard"])
-    for func in PROCEDURES:
+    for op in KANBOARD_OPERATIONS:
+        func = op.handler
         params = contracts.schema(f"kanboard/{func.__name__}.params")
         assert f"kanboard/{func.__name__}.result" in contracts
         code = func.__code__
@@ -66,7 +67,7 @@ def test_the_compiled_checks_agree_with_jsonschema():
 
 
 def test_the_shipped_fixtures_keep_their_contracts():
-    from mockserver.vendors import REGISTRY
+    from mockserver.vendor import REGISTRY
 
     contracts = Contracts(list(REGISTRY))
     fixtures = load_fixtures()
@@ -76,11 +77,11 @@ def test_the_shipped_fixtures_keep_their_contracts():
 
 def test_bitrix24_params_contracts_name_real_error_classes():
     from mockserver.bitrix24 import errors
-    from mockserver.bitrix24.handlers import METHODS
+    from mockserver.bitrix24.routes import OPERATIONS
 
     contracts = Contracts(["bitrix24"])
     named = [n for n in contracts.names("bitrix24") if n.endswith(".params")]
-    assert {n.split("/")[1][: -len(".params")] for n in named} <= set(METHODS)
+    assert {n.split("/")[1][: -len(".params")] for n in named} <= {op.name.lower() for op in OPERATIONS}
     for name in named:
         for prop in contracts.schema(name)["properties"].values():
             for key in ("x-missing", "x-invalid"):

@@ -1,0 +1,217 @@
+"""Bitrix24's method calls: ``Methods`` runs one REST method of the operation table (lookup, scope, the
+operating-time limit, the params contract, the handler, the ``time`` block) and ``batch`` runs up to 50 of them
+with ``$result[...]`` references between them; ``upload`` and ``download`` answer the URLs that replies hand out.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl
+
+from mockserver.bitrix24 import errors, render
+from mockserver.bitrix24.handlers import Page, as_int, boolean, store_file
+from mockserver.bitrix24.models import BitrixState
+from mockserver.bitrix24.wire import Call, Identity, php_parse
+from mockserver.contracts import Contracts
+from mockserver.downloads import Download
+from mockserver.http import Inbound
+from mockserver.multipart import MultipartError, parse_form
+from mockserver.vendor import Operation
+
+MAX_BATCH = 50
+_REFERENCE = re.compile(r"\$result\[([^\]]*)\]((?:\[[^\]]*\])*)")
+Check = tuple[str, bool, dict[str, Any], Callable[[Any], bool], type[errors.BitrixError], type[errors.BitrixError]]
+
+
+class ParamsContracts:
+    """Each method's params contract, compiled at start: property by property in the contract's order, so that a
+    breach is the error Bitrix24 answers for that property: the class of ``errors`` its ``x-missing`` or
+    ``x-invalid`` names (an unknown name stops the server at start)."""
+
+    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
+        self.methods: dict[str, list[Check]] = {}
+        for op in operations:
+            if op.request is None:
+                continue
+            schema = contracts.schema(op.request)
+            required = set(schema.get("required", ()))
+            self.methods[op.name.lower()] = [
+                (prop, prop in required, sub, contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}),
+                 _error_class(op, sub.get("x-missing")), _error_class(op, sub.get("x-invalid")))
+                for prop, sub in schema.get("properties", {}).items()]
+
+    def check(self, method: str, params: dict[str, Any]) -> None:
+        for prop, required, sub, keeps, missing, invalid in self.methods.get(method, ()):
+            value = params.get(prop)
+            if value is None or value == "":
+                if required:
+                    raise missing.for_value(_text(value))
+            elif not keeps(value):
+                raise invalid.for_value(_text(value))
+
+
+def _error_class(op: Operation, name: str | None) -> type[errors.BitrixError]:
+    if name is None:
+        return errors.ArgumentError
+    found = getattr(errors, name, None)
+    if not (isinstance(found, type) and issubclass(found, errors.BitrixError)):
+        raise ValueError(f"bitrix24: {op.request} names {name!r}, which is no error class of mockserver.bitrix24.errors")
+    return found
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else render.encode(value)
+
+
+class Methods:
+    """The REST methods of the table, by lower-case name, and how one is called."""
+
+    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
+        self.table = {op.name.lower(): op for op in operations if "scope" in op.meta}
+        self.contracts = contracts
+        self.params = ParamsContracts(self.table.values(), contracts)
+
+    def invoke(self, state: BitrixState, who: Identity, http: Inbound, method: str, params: dict[str, Any],
+               on_call: Callable[[str], None]) -> tuple[Any, dict[str, Any]]:
+        """One method call: lookup (404), scope (401), the operating-time limit (429), the params contract, the
+        handler; and its time block."""
+        name = method.lower()
+        op = self.table.get(name)
+        if op is None:
+            raise errors.MethodNotFound()
+        on_call(op.name)
+        if op.meta["scope"] not in who.scopes:
+            raise errors.InsufficientScope(errors.InsufficientScope.token_message if who.is_token else None)
+        if state.rate_limits:
+            spent, _ = state.operating_spent(who.key, name)
+            if spent > state.operating_limit:
+                raise errors.OperationTimeLimit()
+        self.params.check(name, params)
+        started = time.time()
+        result = op.handler(Call(state, http, op, self.contracts, who, self, on_call), params)
+        state.record_operating(who.key, name, time.time() - started)
+        spent, reset_at = state.operating_spent(who.key, name)
+        return result, render.time_block(started, spent, reset_at)
+
+
+def _substitute(value: Any, results: dict[Any, Any]) -> Any:
+    """``$result[key][field]...``: a whole-value reference keeps the referenced type; inline ones become text."""
+    if isinstance(value, dict):
+        return {k: _substitute(v, results) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, results) for v in value]
+    if not isinstance(value, str) or "$result[" not in value:
+        return value
+
+    def lookup(match: re.Match[str]) -> Any:
+        key = match.group(1)
+        node = results.get(int(key) if key.isdigit() else key, results.get(key))
+        for part in re.findall(r"\[([^\]]*)\]", match.group(2)):
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict):
+                node = node.get(part, node.get(int(part)) if part.isdigit() else None)
+            else:
+                return None
+        return node
+
+    whole = _REFERENCE.fullmatch(value)
+    if whole:
+        found = lookup(whole)
+        return value if found is None else found
+    return _REFERENCE.sub(lambda m: "" if lookup(m) is None else str(lookup(m)), value)
+
+
+def _key(key: Any) -> Any:
+    return int(key) if isinstance(key, str) and key.isdigit() and (key == "0" or not key.startswith("0")) else key
+
+
+def batch(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    lowered = {str(k).lower(): v for k, v in params.items()}
+    cmd, halt = lowered.get("cmd"), boolean(lowered.get("halt", False))
+    items = list(enumerate(cmd)) if isinstance(cmd, list) else [(_key(k), v) for k, v in cmd.items()] \
+        if isinstance(cmd, dict) else []
+    results: dict[Any, Any] = {}
+    failures: dict[Any, Any] = {}
+    totals: dict[Any, Any] = {}
+    nexts: dict[Any, Any] = {}
+    times: dict[Any, Any] = {}
+    assert call.methods is not None
+    for index, (key, command) in enumerate(items):
+        if not isinstance(command, str):
+            continue
+        if index >= MAX_BATCH:
+            failures[key] = render.error_body(errors.BatchLengthExceeded())
+            continue
+        method, _, query = command.partition("?")
+        method = method.strip()
+        if method.lower().endswith(".json"):
+            method = method[:-5]
+        try:
+            if method.lower() in ("batch", "upload", "download"):
+                raise errors.BatchMethodNotAllowed()
+            sub_params = _substitute(php_parse(parse_qsl(query, keep_blank_values=True)), results)
+            result, block = call.methods.invoke(call.state, call.who, call.http, method, sub_params, call.note)
+        except errors.BitrixError as exc:
+            failures[key] = render.error_body(exc)
+            if halt:
+                break
+            continue
+        if isinstance(result, Page):
+            results[key] = result.items
+            if result.total is not None:
+                totals[key] = result.total
+            if result.next_start is not None:
+                nexts[key] = result.next_start
+        else:
+            results[key] = result
+        times[key] = block
+    return {"result": render.php_array(results), "result_error": render.php_array(failures),
+            "result_total": render.php_array(totals), "result_next": render.php_array(nexts),
+            "result_time": render.php_array(times)}
+
+
+async def upload(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The ``uploadUrl`` of ``disk.*.uploadfile``: a multipart POST with the file in ``file``. No time block."""
+    state = call.state
+    token = str(params.get("token", ""))
+    scope, _, rest = token.partition("|")
+    payload, _, signature = rest.partition("|")
+    if scope != "disk" or not payload or signature != state.sign(payload):
+        raise errors.AccessDenied()
+    options = dict(parse_qsl(base64.urlsafe_b64decode(payload.encode()).decode()))
+    folder = state.objects.get(int(options["folder"]))
+    if folder is None:
+        raise errors.NotFound(options["folder"])
+    try:
+        form = await parse_form(call.http, state.blobs)
+    except MultipartError:
+        raise errors.CouldNotSaveFile() from None
+    parts = form.files_named("file")
+    if not parts:
+        form.discard()
+        raise errors.CouldNotSaveFile()
+    form.discard(keep=parts[:1])
+    try:
+        obj = store_file(call, folder, options.get("name") or parts[0].filename, parts[0].blob,
+                         options.get("unique") == "1")
+    except errors.BitrixError:
+        state.blobs.delete(parts[0].blob.key)
+        raise
+    return {"result": render.disk_object(state, obj, call.link, as_upload=True)}
+
+
+def download(call: Call, params: dict[str, Any]) -> Download:
+    """The ``DOWNLOAD_URL`` of a Drive file."""
+    state = call.state
+    token = str(params.get("token", ""))
+    scope, _, rest = token.partition("|")
+    payload, _, signature = rest.partition("|")
+    values = dict(parse_qsl(payload))
+    obj = state.objects.get(as_int(values.get("id")) or 0)
+    if scope != "disk" or signature != state.sign(payload) or obj is None or obj.type != "file" or obj.blob is None:
+        raise errors.NotFound(values.get("id", ""))
+    return Download(obj.blob, obj.name)

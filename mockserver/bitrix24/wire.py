@@ -1,0 +1,289 @@
+"""Bitrix24 on the wire: ``/rest/{user_id}/{code}/{method}`` (webhook) and ``/rest/{method}`` (OAuth), an
+optional ``.json``/``.xml`` suffix and trailing slash, any HTTP method; params merged PHP-style from the query
+and the body; who is calling (webhook or token, and its scopes); the leaky-bucket limit; the success envelope
+with its ``time`` block, the error envelope, and the XML transport. The methods themselves run in ``batch``."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import parse_qsl, quote
+from xml.etree import ElementTree
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from mockserver import http
+from mockserver.bitrix24 import errors, render
+from mockserver.bitrix24.models import BitrixState, User
+from mockserver.contracts import Contracts
+from mockserver.downloads import Download, file_response
+from mockserver.multipart import MultipartError, is_multipart, parse_form
+from mockserver.pipeline import answer, note
+from mockserver.vendor import Call as BaseCall
+from mockserver.vendor import Exchange, Operation, Vendor, VendorError
+
+if TYPE_CHECKING:
+    from mockserver.bitrix24.batch import Methods
+
+_KEY = re.compile(r"([^\[]*)((?:\[[^\]]*\])*)$")
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+XML = "bitrix24.xml"           # on the request's scope: the answer, errors included, is XML
+
+
+# -- params ---------------------------------------------------------------------------------------------------------
+
+def php_parse(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """PHP's ``parse_str``: ``fields[TITLE]=x``, ``select[]=ID``; arrays keyed 0..n-1 become lists."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        match = _KEY.match(key)
+        name, brackets = (match.group(1), match.group(2)) if match else (key.replace("[", "_", 1), "")
+        if not name:
+            continue
+        path = [name] + re.findall(r"\[([^\]]*)\]", brackets)
+        node = root
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if part == "":
+                part = str(1 + max((int(k) for k in node if k.isdigit()), default=-1))
+            if last:
+                node[part] = value
+            else:
+                if not isinstance(node.get(part), dict):
+                    node[part] = {}
+                node = node[part]
+    return _lists(root)
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        value = {k: _lists(v) for k, v in value.items()}
+        if value and list(value) == [str(i) for i in range(len(value))]:
+            return list(value.values())
+    return value
+
+
+async def read_params(request: Request, state: BitrixState) -> dict[str, Any]:
+    """Query, then the form body, else the raw body (JSON, or parse_str); the body wins. Bad JSON is {}."""
+    params = php_parse(list(request.query_params.multi_items()))
+    content_type = http.media_type(request.headers)
+    body: dict[str, Any] = {}
+    if is_multipart(request.headers):
+        try:
+            form = await parse_form(request, state.blobs)
+        except MultipartError:
+            form = None
+        if form is not None:
+            form.discard()                          # file parts of an ordinary method call are not kept
+            body = php_parse(form.fields)
+    else:
+        raw = await request.body()
+        if content_type == "application/json":
+            try:
+                decoded = json.loads(raw) if raw.strip() else {}
+            except (ValueError, RecursionError):
+                decoded = {}
+            body = decoded if isinstance(decoded, dict) else {}
+        elif raw:
+            body = php_parse(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    params.update(body)
+    return params
+
+
+@dataclass
+class Page:
+    """A list method's result: one page of items, the total, and where the next page starts."""
+    items: list[Any]
+    total: int | None
+    next_start: int | None
+
+
+# -- who is calling -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Link:
+    """Builds the URLs a reply hands out (upload, download) in the caller's auth form."""
+    base: str                       # scheme://host
+    prefix: str                     # /rest/{uid}/{code} for a webhook, /rest for OAuth
+    auth: str | None = None         # the OAuth token, carried in the query
+
+    def __call__(self, kind: str, token: str) -> str:
+        token = quote(token, safe="")
+        if self.auth is None:
+            return f"{self.base}{self.prefix}/{kind}/?token={token}"
+        return f"{self.base}{self.prefix}/{kind}.json?auth={self.auth}&token={token}"
+
+
+@dataclass
+class Identity:
+    """Who is calling and with what: user, scopes, the key the operating-time limiter counts under, and the
+    form of the URLs handed to him."""
+    user: User
+    scopes: set[str]
+    is_token: bool
+    key: str
+    link: Link
+
+
+def identify(state: BitrixState, request: Request, route: list[str], params: dict[str, Any]) -> Identity:
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    if len(route) == 2:
+        user_id, code = route
+        hook = state.webhook(int(user_id), code) if user_id.isdigit() else None
+        if hook is None or hook.user_id not in state.users:
+            raise errors.InvalidCredentials()
+        return Identity(state.users[hook.user_id], hook.scopes, False, f"hook:{user_id}/{code}",
+                        Link(base, f"/rest/{user_id}/{code}"))
+    value = http.bearer(request.headers.get("authorization"))
+    if value is None:
+        value = params.get("auth") or params.get("access_token")
+    if not value or not isinstance(value, str):
+        raise errors.NoAuthFound()
+    token = state.tokens.get(value)
+    if token is None:
+        raise errors.InvalidToken()
+    if token.expires_at <= time.time():
+        raise errors.ExpiredToken()
+    if token.user_id not in state.users:
+        raise errors.InvalidToken()
+    return Identity(state.users[token.user_id], token.scopes, True, f"token:{value}", Link(base, "/rest", auth=value))
+
+
+@dataclass
+class Call(BaseCall[BitrixState]):
+    who: Identity | None
+    methods: Methods | None = None
+    note: Callable[[str], None] = field(default=lambda name: None)    # tells the journal of each sub-call
+
+    @property
+    def user(self) -> User:
+        assert self.who is not None
+        return self.who.user
+
+    @property
+    def link(self) -> Link:
+        assert self.who is not None
+        return self.who.link
+
+
+def _route(path: str) -> tuple[list[str], str, bool]:
+    """``1/abc/tasks.task.get.json/`` -> (["1", "abc"], "tasks.task.get", False)."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) not in (1, 3) or parts[0] == "api":
+        raise errors.MethodNotFound()
+    method = parts[-1]
+    as_xml = method.lower().endswith(".xml")
+    if as_xml or method.lower().endswith(".json"):
+        method = method.rsplit(".", 1)[0]
+    return parts[:-1], method, as_xml
+
+
+# -- answers --------------------------------------------------------------------------------------------------------
+
+def _xml(parent: ElementTree.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            name = str(key) if str(key)[:1].isalpha() else f"item{key}"
+            _xml(ElementTree.SubElement(parent, name), inner)
+    elif isinstance(value, list):
+        for inner in value:
+            _xml(ElementTree.SubElement(parent, "item"), inner)
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif value is not None:
+        parent.text = str(value)
+
+
+def response(body: dict[str, Any], status: int = 200, as_xml: bool = False) -> Response:
+    headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+    if as_xml:
+        root = ElementTree.Element("response")
+        _xml(root, body)
+        text = '<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="unicode")
+        return Response(text.encode("utf-8"), status, headers=headers, media_type="text/xml; charset=utf-8")
+    return Response(render.encode(body).encode("utf-8"), status, headers=headers,
+                    media_type="application/json; charset=utf-8")
+
+
+# -- the transport --------------------------------------------------------------------------------------------------
+
+class Wire:
+    internal_error = errors.InternalServerError
+
+    def routes(self, vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
+        from mockserver.bitrix24.batch import Methods
+
+        methods = Methods(vendor.operations, contracts)
+        transport = {op.name: op for op in vendor.operations if op.meta.get("transport")}
+
+        async def rest(request: Request) -> Response:
+            exchange = Exchange(request, vendor)
+            request.scope[XML] = False
+
+            async def work() -> Response:
+                state: BitrixState = exchange.state
+                route, method, as_xml = _route(request.path_params["path"])
+                request.scope[XML] = as_xml
+                if state.rate_limits and not state.take_from_bucket(request.client.host if request.client else "-"):
+                    raise errors.QueryLimitExceeded()
+                op = transport.get(method.lower())
+                # the upload call's body is the file itself: its params come from the query only
+                params = dict(request.query_params) if op is not None and op.name == "upload" \
+                    else await read_params(request, state)
+                who = identify(state, request, route, params)
+                inbound = http.Inbound(request)
+                if op is None:
+                    result, block = methods.invoke(state, who, inbound, method, params, lambda n: note(request, n))
+                    if isinstance(result, Page):
+                        return response(render.success(result.items, block, result.total, result.next_start),
+                                        as_xml=as_xml)
+                    return response(render.success(result, block), as_xml=as_xml)
+                note(request, op.name)
+                exchange.op = op
+                call = Call(state, inbound, op, contracts, who, methods, lambda n: note(request, n))
+                if op.name == "upload":
+                    return response(await op.handler(call, params), as_xml=as_xml)
+                if op.name == "download":
+                    return file_response(state.blobs, op.handler(call, params))
+                started = time.time()
+                return response(render.success(op.handler(call, params), render.time_block(started)), as_xml=as_xml)
+
+            return await answer(exchange, work)
+
+        routes: list[BaseRoute] = [Route("/rest/{path:path}", rest, methods=METHODS)]
+        for op in vendor.operations:
+            if op.path and op.method:
+                routes.append(Route(op.path, self._serve(vendor, op, contracts), methods=[op.method]))
+        return routes
+
+    def _serve(self, vendor: Vendor, op: Operation, contracts: Contracts) -> Callable[..., Any]:
+        """A URL that no REST method is behind (an attached object's ``DOWNLOAD_URL``): its params from the query."""
+        async def endpoint(request: Request) -> Response:
+            note(request, op.name)
+            exchange = Exchange(request, vendor, op)
+
+            async def work() -> Response:
+                state: BitrixState = exchange.state
+                result = op.handler(Call(state, http.Inbound(request), op, contracts, None), dict(request.query_params))
+                if isinstance(result, Download):
+                    return file_response(state.blobs, result)
+                return response(render.success(result, None))
+
+            return await answer(exchange, work)
+        return endpoint
+
+    def error(self, exchange: Exchange, exc: VendorError) -> Response:
+        if not isinstance(exc, errors.BitrixError):
+            exc = errors.InternalServerError()
+        return response(render.error_body(exc), exc.status, exchange.request.scope.get(XML, False))
+
+    def route_miss(self, request: Request, status: int) -> Response | None:
+        return None
+
+
+WIRE = Wire()
