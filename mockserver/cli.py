@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
                         seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls)
     from mockserver.app import create_app
-    from mockserver.server import bind_socket, make_server, url_of
+    from mockserver.server import bind_socket, configure_logging, make_server, url_of
 
+    configure_logging(args.log_level)
     try:
         app = create_app(settings)
         sock = bind_socket(settings.host, settings.port)

@@ -11,6 +11,10 @@ enough.
   ``httpx.Response`` through httpx's ASGI transport (``get``, ``put`` and ``delete`` likewise); ``taskmock_asgi.async_client()`` for async tests.
 
 Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmock_seed``.
+
+A request on which the mock itself failed (an exception that is no vendor's answer: a bug of taskmock) is
+answered as the vendor's internal error, and the ``taskmock``, ``taskmock_https`` and ``taskmock_asgi``
+fixtures then fail the test at teardown with the traceback (``handle.crashes()`` lists them).
 """
 
 from __future__ import annotations
@@ -73,8 +77,27 @@ class _Handle:
             self._vendor_handles()
         self._call(reset_and_describe)
 
-    def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None):
-        return self._call(lambda: self._runtime().journal.entries(vendor=vendor, method=method, path=path))
+    def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
+                 operation: str | None = None) -> list[dict[str, Any]]:
+        """The journal, oldest first; ``operation`` is a vendor's operation name (``createTaskFile``), which also
+        finds the batch that ran it."""
+        return self._call(lambda: self._runtime().journal.entries(vendor=vendor, method=method, path=path,
+                                                                  operation=operation))
+
+    def crashes(self) -> list[dict[str, Any]]:
+        """The requests the mock itself failed on since the last reset, each with its traceback."""
+        return self._call(lambda: list(self._runtime().crashes))
+
+    def check_crashes(self) -> None:
+        """Fail the running test if a request crashed the mock (the fixtures call this at teardown)."""
+        crashes = self.crashes()
+        if crashes:
+            lines = [f"taskmock: the mock itself failed on {len(crashes)} request(s) of this test; this is a bug "
+                     f"of taskmock, not an answer of the vendor (the client got the vendor's internal error):"]
+            for crash in crashes:
+                lines.append(f"\n{crash['method']} {crash['path']} ({crash['vendor']}: "
+                             f"{', '.join(crash['operations']) or 'no operation'})\n{crash['traceback']}")
+            pytest.fail("\n".join(lines), pytrace=False)
 
     def state(self, vendor: str | None = None) -> dict[str, Any]:
         def snapshot():
@@ -182,18 +205,26 @@ def taskmock_https_server(pytestconfig):
 
 @pytest.fixture
 def taskmock(taskmock_server):
+    """The session's live server, reset to its fixtures; the test fails if a request of it crashed the mock."""
     taskmock_server.reset()
-    return taskmock_server
+    yield taskmock_server
+    taskmock_server.check_crashes()
 
 
 @pytest.fixture
 def taskmock_https(taskmock_https_server):
+    """The same over HTTPS; ``.ca_path`` is the CA file to trust."""
     taskmock_https_server.reset()
-    return taskmock_https_server
+    yield taskmock_https_server
+    taskmock_https_server.check_crashes()
 
 
 @pytest.fixture
 def taskmock_asgi(pytestconfig):
+    """A fresh app in-process, no socket; the test fails if a request of it crashed the mock."""
     handle = AsgiHandle(settings_from(pytestconfig))
-    yield handle
-    handle.close()
+    try:
+        yield handle
+        handle.check_crashes()
+    finally:
+        handle.close()

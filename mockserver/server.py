@@ -4,13 +4,27 @@ callback once the server really accepts connections. The CLI and the pytest plug
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import socket
+import sys
 from typing import Callable
 
 import uvicorn
 
 from mockserver.settings import Settings
+
+
+def configure_logging(level: str) -> None:
+    """The ``taskmock`` loggers on stderr at ``level``: the mock's own crashes (ERROR, with the traceback) and,
+    at INFO, the access log (one line per request: method, path, vendor, operations, status, milliseconds)."""
+    logger = logging.getLogger("taskmock")
+    logger.setLevel(level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    logger.propagate = False
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
