@@ -3,7 +3,8 @@
 Both servers run as their own processes on the same uvicorn set-up; one asyncio load generator drives each in
 turn over loopback with many concurrent keep-alive connections, sending Kanboard ``getAllTaskFiles`` for a task
 with a few files (the mock) or the same request to a fixed JSON reply (the baseline). Prints requests/s of each,
-the mock's ratio to the baseline, and the time from process start to ``/__admin/health`` answering 200.
+the server process's CPU time per request (read from /proc: it moves little with the machine's noise), the
+mock's ratio to the baseline, and the time from process start to ``/__admin/health`` answering 200.
 
     python bench/throughput.py [--connections 32] [--seconds 5] [--rounds 3]
 """
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -72,6 +74,13 @@ async def drive(url: str, payload: bytes, connections: int, seconds: float) -> f
     return sum(counts) / (time.perf_counter() - began)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def seed_files(url: str) -> None:
     for name in ("b.txt", "A.png", "c.pdf", "notes.md"):
         data = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"x" * 200).decode()
@@ -103,6 +112,7 @@ def main() -> None:
         "taskmock": [sys.executable, "-m", "mockserver", "serve", "--port", "0"],          # every vendor
     }
     rates: dict[str, list[float]] = {name: [] for name in servers}
+    cpu: dict[str, list[float]] = {name: [] for name in servers}         # µs of server CPU per request
     ready: dict[str, list[float]] = {name: [] for name in servers}
     first: dict[str, list[float]] = {name: [] for name in servers}
     for _ in range(args.rounds):                      # interleaved, so drift on a noisy machine hits both
@@ -114,15 +124,18 @@ def main() -> None:
                 if name == "taskmock":
                     seed_files(url)
                 host = url.split("//")[1]
-                rates[name].append(asyncio.run(drive(url, request_bytes(host, body), args.connections,
-                                                     args.seconds)))
+                before = cpu_seconds(process.pid)
+                rate = asyncio.run(drive(url, request_bytes(host, body), args.connections, args.seconds))
+                rates[name].append(rate)
+                cpu[name].append((cpu_seconds(process.pid) - before) * 1e6 / (rate * args.seconds))
             finally:
                 process.terminate()
                 process.wait(10)
     for name in servers:
         print(f"{name:15s} {statistics.median(rates[name]):8.0f} req/s   ready in "
               f"{statistics.median(ready[name]) * 1000:6.1f} ms, first answer in "
-              f"{statistics.median(first[name]) * 1000:6.1f} ms   (rounds: "
+              f"{statistics.median(first[name]) * 1000:6.1f} ms, {statistics.median(cpu[name]):5.0f} µs CPU a "
+              f"request   (rounds: "
               + ", ".join(f"{r:.0f}" for r in rates[name]) + ")")
     ratio = statistics.median(rates["taskmock"]) / statistics.median(rates["bare starlette"])
     print(f"throughput ratio taskmock / bare starlette: {ratio:.2f}")

@@ -1,0 +1,77 @@
+"""Every vendor has the same shape: the same modules with the same roles, an operation table whose contracts
+exist, handlers free of the web framework, and a response check in the test-suite."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from mockserver.app import check_tables
+from mockserver.contracts import Contracts
+from mockserver.pipeline import RouteWire
+from mockserver.vendor import MODULES, REGISTRY, Operation, Vendor
+from tests.contracts import CHECKS
+
+VENDORS = {name: importlib.import_module(module).VENDOR for name, module in REGISTRY.items()}
+
+
+def package_dir(name: str) -> Path:
+    return Path(importlib.import_module(REGISTRY[name]).__file__).parent
+
+
+def imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_each_vendor_has_the_same_modules(name):
+    present = {p.stem for p in package_dir(name).glob("*.py")}
+    assert set(MODULES) <= present, set(MODULES) - present
+    vendor = VENDORS[name]
+    assert vendor.name == name
+    assert vendor.operations is importlib.import_module(f"{REGISTRY[name]}.routes").OPERATIONS
+    assert vendor.wire is importlib.import_module(f"{REGISTRY[name]}.wire").WIRE
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_handlers_know_nothing_of_the_web_framework(name):
+    assert not {m for m in imports(package_dir(name) / "handlers.py") if m.split(".")[0] == "starlette"}
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_operation_is_named_once_and_its_contracts_exist(name):
+    vendor = VENDORS[name]
+    contracts = Contracts([name])
+    names = [op.name.lower() for op in vendor.operations]
+    assert len(names) == len(set(names)), "operation names are unique in a table"
+    for op in vendor.operations:
+        for contract in (op.request, op.response):
+            assert contract is None or contract in contracts, (op.name, contract)
+        assert (op.method is None) == (op.path is None), op.name
+        if isinstance(vendor.wire, RouteWire):
+            assert op.path and op.method, f"{name}: a route vendor's operation has a path and a method"
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_vendor_has_a_response_check(name):
+    assert name in CHECKS
+
+
+def test_a_table_that_names_a_missing_contract_stops_the_start():
+    kanboard = VENDORS["kanboard"]
+    broken = Vendor(name="kanboard", prefixes=kanboard.prefixes, entry_path=kanboard.entry_path,
+                    make_state=kanboard.make_state, wire=kanboard.wire,
+                    operations=[Operation("getVersion", kanboard.operations[0].handler,
+                                          request="kanboard/getVersion.params", response="kanboard/noSuch.result")])
+    with pytest.raises(ValueError, match=r"^kanboard: the operation table names contracts that do not exist: "
+                                         r"kanboard/noSuch.result$"):
+        check_tables([broken], Contracts(["kanboard"]))
