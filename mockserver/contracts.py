@@ -129,7 +129,7 @@ class Contracts:
         """Why ``instance`` breaks contract ``name``, or None when it keeps it."""
         try:
             self._compile(name)(instance)
-        except fastjsonschema.JsonSchemaException as exc:
+        except fastjsonschema.JsonSchemaValueException as exc:
             return exc.message
         return None
 

@@ -41,7 +41,7 @@ class Fake:
 
     def __init__(self, seed: int, stream: str):
         self._seed = f"{seed}:{stream}"
-        self._generator = None
+        self._generator: Any = None
 
     @property
     def _gen(self):

@@ -160,7 +160,7 @@ class JsonRpcServer:
     def _process(self, element: Any, credentials: Any, on_call: Callable[[str], None]) -> bytes | None:
         if not isinstance(element, (dict, list)):
             return self._error(ParseError(), None)
-        if not self.is_valid_request(element):
+        if not isinstance(element, dict) or not self.is_valid_request(element):
             return self._error(InvalidRequest(), None)
         request_id = element.get("id")
         session = self.authenticate(credentials)

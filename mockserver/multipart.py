@@ -61,7 +61,7 @@ def is_multipart(headers: Mapping[str, str]) -> bool:
 
 
 class _Part:
-    def __init__(self):
+    def __init__(self) -> None:
         self.headers: dict[bytes, bytes] = {}
         self.name = ""
         self.filename: str | None = None
@@ -69,84 +69,100 @@ class _Part:
         self.writer: BlobWriter | None = None
 
 
-async def parse_form(request: Body, blobs: BlobStore, *, max_field_size: int = 1024 * 1024,
-                     max_parts: int = 1000) -> Form:
-    content_type, options = parse_options_header(request.headers.get("content-type"))
-    if content_type != b"multipart/form-data" or not options.get(b"boundary"):
-        raise MultipartError("the body is not multipart/form-data with a boundary")
-    form = Form(blobs=blobs)
-    writers: list[BlobWriter] = []
-    state = {"part": None, "header_name": b"", "header_value": b"", "count": 0, "ended": False}
+class _FormBuilder:
+    """The parser's callbacks: headers and plain fields into memory, file parts into blob writers."""
 
-    def on_part_begin():
-        state["count"] += 1
-        if state["count"] > max_parts:
-            raise MultipartError(f"more than {max_parts} parts")
-        state["part"] = _Part()
+    def __init__(self, blobs: BlobStore, max_field_size: int, max_parts: int) -> None:
+        self.blobs = blobs
+        self.max_field_size = max_field_size
+        self.max_parts = max_parts
+        self.form = Form(blobs=blobs)
+        self.writers: list[BlobWriter] = []
+        self.part = _Part()
+        self.header_name = b""
+        self.header_value = b""
+        self.count = 0
+        self.ended = False
 
-    def on_header_field(data, start, end):
-        state["header_name"] += data[start:end]
+    def callbacks(self) -> dict[str, object]:
+        return {"on_part_begin": self.on_part_begin, "on_header_field": self.on_header_field,
+                "on_header_value": self.on_header_value, "on_header_end": self.on_header_end,
+                "on_headers_finished": self.on_headers_finished, "on_part_data": self.on_part_data,
+                "on_part_end": self.on_part_end, "on_end": self.on_end}
 
-    def on_header_value(data, start, end):
-        state["header_value"] += data[start:end]
+    def on_part_begin(self) -> None:
+        self.count += 1
+        if self.count > self.max_parts:
+            raise MultipartError(f"more than {self.max_parts} parts")
+        self.part = _Part()
 
-    def on_header_end():
-        state["part"].headers[state["header_name"].lower()] = state["header_value"]
-        state["header_name"] = state["header_value"] = b""
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_name += data[start:end]
 
-    def on_headers_finished():
-        part: _Part = state["part"]
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self.part.headers[self.header_name.lower()] = self.header_value
+        self.header_name = self.header_value = b""
+
+    def on_headers_finished(self) -> None:
+        part = self.part
         disposition, params = parse_options_header(part.headers.get(b"content-disposition"))
         if disposition != b"form-data" or b"name" not in params:
             raise MultipartError("a part without Content-Disposition: form-data; name=...")
         part.name = params[b"name"].decode("utf-8", "replace")
         if b"filename" in params:
             part.filename = params[b"filename"].decode("utf-8", "replace")
-            part.writer = blobs.open_writer()
-            writers.append(part.writer)
+            part.writer = self.blobs.open_writer()
+            self.writers.append(part.writer)
 
-    def on_part_data(data, start, end):
-        part: _Part = state["part"]
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        part = self.part
         if part.writer is not None:
             part.writer.write(data[start:end])
         else:
             part.data += data[start:end]
-            if len(part.data) > max_field_size:
-                raise MultipartError(f"field {part.name!r} is over {max_field_size} bytes")
+            if len(part.data) > self.max_field_size:
+                raise MultipartError(f"field {part.name!r} is over {self.max_field_size} bytes")
 
-    def on_part_end():
-        part: _Part = state["part"]
+    def on_part_end(self) -> None:
+        part = self.part
         if part.writer is None:
-            form.fields.append((part.name, part.data.decode("utf-8", "replace")))
+            self.form.fields.append((part.name, part.data.decode("utf-8", "replace")))
             return
         declared = part.headers.get(b"content-type", b"").decode("latin-1").strip()
         guessed = mimetypes.guess_type(part.filename or "")[0]
-        form.files.append(FilePart(part.name, part.filename or "", declared or guessed or "application/octet-stream",
-                                   part.writer.commit()))
+        self.form.files.append(FilePart(part.name, part.filename or "",
+                                        declared or guessed or "application/octet-stream", part.writer.commit()))
 
-    def on_end():
-        state["ended"] = True
+    def on_end(self) -> None:
+        self.ended = True
 
-    parser = MultipartParser(options[b"boundary"], {
-        "on_end": on_end,
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_headers_finished": on_headers_finished, "on_part_data": on_part_data,
-        "on_part_end": on_part_end,
-    })
+    def discard(self) -> None:
+        for writer in self.writers:
+            writer.discard()
+
+
+async def parse_form(request: Body, blobs: BlobStore, *, max_field_size: int = 1024 * 1024,
+                     max_parts: int = 1000) -> Form:
+    content_type, options = parse_options_header(request.headers.get("content-type"))
+    if content_type != b"multipart/form-data" or not options.get(b"boundary"):
+        raise MultipartError("the body is not multipart/form-data with a boundary")
+    builder = _FormBuilder(blobs, max_field_size, max_parts)
+    parser = MultipartParser(options[b"boundary"], builder.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
-        if state["count"] == 0:
+        if builder.count == 0:
             raise MultipartError("an empty multipart body")
-        if not state["ended"]:
+        if not builder.ended:
             raise MultipartError("the body ends before the closing boundary")
     except (MultipartError, MultipartParseError, ValueError) as exc:
-        for writer in writers:
-            writer.discard()
+        builder.discard()
         raise MultipartError(str(exc)) from None
     except BaseException:
-        for writer in writers:
-            writer.discard()
+        builder.discard()
         raise
-    return form
+    return builder.form

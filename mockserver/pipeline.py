@@ -98,7 +98,7 @@ class RouteWire(ABC):
     def routes(self, vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
         return http_routes(vendor, contracts)
 
-    def reply(self, call: Call[Any], result: Any) -> Response:
+    def reply(self, call: Any, result: Any) -> Response:
         if isinstance(result, Download):
             return file_response(call.state.blobs, result)
         return self.render(call, result)

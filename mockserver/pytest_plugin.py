@@ -142,6 +142,7 @@ class LiveServer(_Handle):
         """Run ``fn`` on the server's loop, so it never races a request being served."""
         async def run():
             return fn()
+        assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
 
     def stop(self) -> None:

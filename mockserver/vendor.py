@@ -125,7 +125,8 @@ class Wire(Protocol):
     the mock itself fails. A route vendor's wire is a ``pipeline.RouteWire``, which also turns a request into a
     handler's call and a result into the answer."""
 
-    internal_error: Callable[[], VendorError]
+    @property
+    def internal_error(self) -> type[VendorError]: ...
 
     def routes(self, vendor: Vendor, contracts: Contracts) -> list[BaseRoute]: ...
     def error(self, exchange: Exchange, exc: VendorError) -> Response: ...

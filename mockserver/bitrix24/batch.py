@@ -139,7 +139,7 @@ def batch(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     totals: dict[Any, Any] = {}
     nexts: dict[Any, Any] = {}
     times: dict[Any, Any] = {}
-    assert call.methods is not None
+    assert call.methods is not None and call.who is not None
     for index, (key, command) in enumerate(items):
         if not isinstance(command, str):
             continue

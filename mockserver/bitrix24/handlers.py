@@ -9,7 +9,7 @@ import binascii
 import re
 import secrets
 import time
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.bitrix24 import errors, render
 from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task
@@ -55,23 +55,41 @@ def page(items: list[Any], params: dict[str, Any]) -> Page:
 _FILTER = re.compile(r"^(>=|<=|!=|=%|%=|!@|>|<|@|%|=|!)?(.*)$")
 
 
+def _starts(text: str, values: list[str], left: Any, right: Any) -> bool:
+    return text.lower().startswith(str(right).lower().rstrip("%"))
+
+
+# a filter key's prefix -> does the row's value (as text, and as a number when both sides are) pass
+_OPERATORS: dict[str | None, Callable[[str, list[str], Any, Any], bool]] = {
+    None: lambda text, values, left, right: text in values,
+    "=": lambda text, values, left, right: text in values,
+    "@": lambda text, values, left, right: text in values,
+    "!": lambda text, values, left, right: text not in values,
+    "!=": lambda text, values, left, right: text not in values,
+    "!@": lambda text, values, left, right: text not in values,
+    "%": lambda text, values, left, right: isinstance(right, str) and right.lower() in text.lower(),
+    "=%": _starts,
+    "%=": _starts,
+    ">": lambda text, values, left, right: left > right,
+    "<": lambda text, values, left, right: left < right,
+    ">=": lambda text, values, left, right: left >= right,
+    "<=": lambda text, values, left, right: left <= right,
+}
+
+
 def matches(row: dict[str, Any], filters: dict[str, Any]) -> bool:
     """``filter`` with Bitrix's prefixes, on string-valued rows."""
     for key, wanted in filters.items():
-        op, field = _FILTER.match(str(key)).groups()
+        match = _FILTER.match(str(key))
+        assert match is not None                # every part of the pattern is optional
+        op, field = match.groups()
         value = row.get(field.upper())
         values = [str(v) for v in (as_list(wanted) or [wanted])]
         text = "" if value is None else str(value)
         numeric = as_int(text) is not None and all(as_int(v) is not None for v in values)
-        left = int(text) if numeric else text
-        right = int(values[0]) if numeric else values[0]
-        ok = {None: text in values, "=": text in values, "@": text in values, "!": text not in values,
-              "!=": text not in values, "!@": text not in values,
-              "%": right.lower() in text.lower() if isinstance(right, str) else False,
-              "=%": text.lower().startswith(str(right).lower().rstrip("%")),
-              "%=": text.lower().startswith(str(right).lower().rstrip("%")),
-              ">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right}[op]
-        if not ok:
+        left: Any = int(text) if numeric else text
+        right: Any = int(values[0]) if numeric else values[0]
+        if not _OPERATORS[op](text, values, left, right):
             return False
     return True
 
@@ -133,9 +151,14 @@ def storage_getchildren(call: Call, params: dict[str, Any]) -> Page:
     return _children(call, call.state.objects[_storage(call, params).root_id], params)
 
 
+def _data(params: dict[str, Any]) -> dict[str, Any]:
+    data = params.get("data")
+    return data if isinstance(data, dict) else {}
+
+
 def folder_addsubfolder(call: Call, params: dict[str, Any]) -> Any:
     folder = _object(call, params, "folder")
-    data = params.get("data") if isinstance(params.get("data"), dict) else {}
+    data = _data(params)
     name = data.get("NAME")
     if not name:
         raise errors.NameRequired()
@@ -154,7 +177,7 @@ def _upload_into(call: Call, folder: DiskObject, params: dict[str, Any]) -> Any:
     """Inline base64 ``fileContent`` = [name, base64]; without it, the ``uploadUrl`` of the two-step flow."""
     if not call.state.can_add(call.user, folder):
         raise errors.AccessDenied()
-    data = params.get("data") if isinstance(params.get("data"), dict) else {}
+    data = _data(params)
     unique = boolean(params.get("generateUniqueName", False))
     content = as_list(params.get("fileContent"))
     if content is None:

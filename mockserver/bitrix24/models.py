@@ -60,9 +60,9 @@ class DiskObject:
     file_id: int | None = None    # the b_file id, distinct from the Drive object id
     version: int = 1
     created: float = field(default_factory=time.time)
-    updated: float | None = None
+    updated: float = 0.0          # 0: the creation time
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.updated = self.updated or self.created
 
 
@@ -261,7 +261,7 @@ class BitrixState:
             "users": [vars(u) for u in self.users.values()],
             "storages": [vars(s) for s in self.storages.values()],
             "files": [{"ID": o.id, "NAME": o.name, "PARENT_ID": o.parent_id, "SIZE": o.blob.size,
-                       "sha256": o.blob.sha256} for o in self.objects.values() if o.type == "file"],
+                       "sha256": o.blob.sha256} for o in self.objects.values() if o.blob is not None],
             "tasks": [{"id": t.id, "title": t.title, "createdBy": t.created_by, "responsibleId": t.responsible_id,
                        "attachments": [{"ID": a, "OBJECT_ID": self.attachments[a].object_id} for a in t.attachments]}
                       for t in self.tasks.values()],

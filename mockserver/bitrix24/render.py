@@ -78,12 +78,14 @@ def download_token(state: BitrixState, obj: DiskObject) -> str:
 def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = False) -> dict[str, Any]:
     """A Drive file or folder. ``disk.file.get`` and ``getchildren`` give every id as a string; the result of an
     upload gives ``ID``, ``FILE_ID``, ``GLOBAL_CONTENT_VERSION`` and ``DELETED_TYPE`` as ints."""
-    as_int = int if as_upload else str
+    def as_int(value: int | None) -> int | str | None:
+        return value if value is None else int(value) if as_upload else str(value)
+
     body: dict[str, Any] = {
         "ID": as_int(obj.id), "NAME": obj.name, "CODE": None, "STORAGE_ID": str(obj.storage_id), "TYPE": obj.type,
         "PARENT_ID": str(obj.parent_id) if obj.parent_id else None, "DELETED_TYPE": as_int(0),
     }
-    if obj.type == "file":
+    if obj.blob is not None:
         body.update({"GLOBAL_CONTENT_VERSION": as_int(obj.version), "FILE_ID": as_int(obj.file_id),
                      "SIZE": str(obj.blob.size)})
     else:
@@ -101,6 +103,7 @@ def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = Fal
 def attached_object(state: BitrixState, a: Attachment, base: str) -> dict[str, Any]:
     """``DOWNLOAD_URL`` goes through ``uf.php`` with a signed ``auth``, which this server answers too."""
     obj = state.objects[a.object_id]
+    assert obj.blob is not None                 # only files are attached
     return {"ID": str(a.id), "OBJECT_ID": str(a.object_id), "MODULE_ID": "tasks", "ENTITY_TYPE": "tasks_task",
             "ENTITY_ID": str(a.task_id), "CREATE_TIME": iso(a.created), "CREATED_BY": str(a.created_by),
             "DOWNLOAD_URL": f"{base}/bitrix/tools/disk/uf.php?attachedId={a.id}"
@@ -129,5 +132,7 @@ def task(state: BitrixState, t: Task, select: list[str] | None = None) -> dict[s
     fields = TASK_FIELDS if "*" in wanted else [f for f in TASK_FIELDS if f in wanted or f == "ID"]
     body = {_camel(f): values[f] for f in fields}
     if any(f in wanted for f in UF_FIELDS):
-        body.update({"ufCrmTask": [], "ufTaskWebdavFiles": list(t.attachments) or False, "ufMailMessage": None})
+        uf: dict[str, Any] = {"ufCrmTask": [], "ufTaskWebdavFiles": list(t.attachments) or False,
+                              "ufMailMessage": None}
+        body.update(uf)
     return body

@@ -111,12 +111,12 @@ def _allow(session: Session, project_id: int | None, needed: str) -> None:
 
 
 def _task_project(session: Session, task_id: Any) -> int | None:
-    task = session.state.tasks.get(sql_id(task_id))
+    task = session.state.tasks.find(sql_id(task_id))
     return task.project_id if task else None
 
 
 def _file_project(session: Session, file_id: Any) -> int | None:
-    f = session.state.files.get(sql_id(file_id))
+    f = session.state.files.find(sql_id(file_id))
     return _task_project(session, f.owner_id) if f else None
 
 
@@ -183,7 +183,7 @@ def gd_can_read(data: bytes) -> bool:
 
 def createTaskFile(s: Session, project_id, task_id, filename, blob):
     _allow(s, sql_id(project_id), PROJECT_MEMBER)
-    task = s.state.tasks.get(sql_id(task_id))
+    task = s.state.tasks.find(sql_id(task_id))
     if task is None or not php_loose_equals(task.project_id, project_id):
         return False
     return _store(s, s.state.files, task.id, filename, blob)
@@ -202,7 +202,7 @@ def _store(s: Session, table, owner_id: int, filename, blob):
 
 def getTaskFile(s: Session, file_id):
     _allow(s, _file_project(s, file_id), PROJECT_VIEWER)
-    f = s.state.files.get(sql_id(file_id))
+    f = s.state.files.find(sql_id(file_id))
     return render.file_record(f) if f else None
 
 
@@ -214,7 +214,7 @@ def getAllTaskFiles(s: Session, task_id):
 
 def downloadTaskFile(s: Session, file_id):
     _allow(s, _file_project(s, file_id), PROJECT_VIEWER)
-    f = s.state.files.get(sql_id(file_id))
+    f = s.state.files.find(sql_id(file_id))
     if f is None or not s.state.blobs.exists(f.blob.key):
         return ""
     return base64.b64encode(s.state.blobs.read(f.blob.key)).decode("ascii")
@@ -236,16 +236,17 @@ def removeAllTaskFiles(s: Session, task_id):
 
 def _project_file(s: Session, project_id, file_id):
     """The file, if it exists and belongs to that project."""
-    f = s.state.project_files.get(sql_id(file_id))
+    f = s.state.project_files.find(sql_id(file_id))
     return f if f is not None and f.owner_id == sql_id(project_id) else None
 
 
 def createProjectFile(s: Session, project_id, filename, blob):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MEMBER)
-    if pid not in s.state.projects:
+    project = s.state.projects.find(pid)
+    if project is None:
         return False                    # the foreign key fails, swallowed as a duplicate key
-    return _store(s, s.state.project_files, pid, filename, blob)
+    return _store(s, s.state.project_files, project.id, filename, blob)
 
 
 def getAllProjectFiles(s: Session, project_id):
@@ -297,7 +298,7 @@ def createUser(s: Session, username, password, name="", email="", role=APP_USER)
 
 
 def getUser(s: Session, user_id):
-    user = s.state.users.get(sql_id(user_id))
+    user = s.state.users.find(sql_id(user_id))
     return user.public() if user else None
 
 
@@ -316,6 +317,7 @@ def removeUser(s: Session, user_id):
 
 
 def getMe(s: Session):
+    assert s.user is not None              # user_only: the application token never gets here
     return s.user.public()
 
 
@@ -352,7 +354,7 @@ def createProject(s: Session, name, description=None, owner_id=0, identifier=Non
 def getProjectById(s: Session, project_id):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_VIEWER)
-    project = s.state.projects.get(pid)
+    project = s.state.projects.find(pid)
     return _project_record(s, project) if project else None
 
 
@@ -365,8 +367,8 @@ def removeProject(s: Session, project_id):
 def addProjectUser(s: Session, project_id, user_id, role=PROJECT_MEMBER):
     pid, uid = sql_id(project_id), sql_id(user_id)
     _allow(s, pid, PROJECT_MANAGER)
-    project = s.state.projects.get(pid)
-    if project is None or uid not in s.state.users or uid in project.members:
+    project = s.state.projects.find(pid)
+    if project is None or uid is None or uid not in s.state.users or uid in project.members:
         return False
     project.members[uid] = render.php_string(role)
     return True
@@ -375,14 +377,14 @@ def addProjectUser(s: Session, project_id, user_id, role=PROJECT_MEMBER):
 def removeProjectUser(s: Session, project_id, user_id):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MANAGER)
-    project = s.state.projects.get(pid)
-    return project is not None and project.members.pop(sql_id(user_id), None) is not None
+    project = s.state.projects.find(pid)
+    return project is not None and project.members.pop(sql_id(user_id) or 0, None) is not None
 
 
 def getProjectUsers(s: Session, project_id):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MANAGER)
-    project = s.state.projects.get(pid)
+    project = s.state.projects.find(pid)
     if project is None:
         return []
     users = {str(uid): (s.state.users[uid].name or s.state.users[uid].username)
@@ -413,7 +415,7 @@ def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id
                reference="", tags=()):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MEMBER)
-    project = s.state.projects.get(pid)
+    project = s.state.projects.find(pid)
     title = render.php_string(title)
     if project is None or not title:
         return False
@@ -433,7 +435,7 @@ def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id
 
 def getTask(s: Session, task_id):
     _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
-    task = s.state.tasks.get(sql_id(task_id))
+    task = s.state.tasks.find(sql_id(task_id))
     return _task_record(s, task) if task else None
 
 

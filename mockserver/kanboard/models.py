@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mockserver.blobs import Blob, BlobStore
 from mockserver.vendor import VendorContext
 
+T = TypeVar("T")
 APP_ADMIN, APP_MANAGER, APP_USER = "app-admin", "app-manager", "app-user"
 PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER = "project-manager", "project-member", "project-viewer"
 APP_ROLES = (APP_ADMIN, APP_MANAGER, APP_USER)
@@ -100,6 +101,13 @@ class StoredFile:
         self.etag = hashlib.md5(self.path.encode("ascii")).hexdigest()
 
 
+class Rows(dict[int, T]):
+    """A table by id. ``find`` takes an id as PHP and SQLite resolve it, where None finds no row."""
+
+    def find(self, row_id: int | None) -> T | None:
+        return None if row_id is None else self.get(row_id)
+
+
 def next_id(table: dict[int, Any]) -> int:
     return max(table, default=0) + 1
 
@@ -126,11 +134,11 @@ class KanboardState:
         self.options = context.options
         self.app_token: str = fixture.get("app_token", DEFAULT_APP_TOKEN)
         self.auth_header: str = fixture.get("auth_header", "")       # API_AUTHENTICATION_HEADER
-        self.users: dict[int, User] = {}
-        self.projects: dict[int, Project] = {}
-        self.tasks: dict[int, Task] = {}
-        self.files: dict[int, StoredFile] = {}              # task files
-        self.project_files: dict[int, StoredFile] = {}
+        self.users: Rows[User] = Rows()
+        self.projects: Rows[Project] = Rows()
+        self.tasks: Rows[Task] = Rows()
+        self.files: Rows[StoredFile] = Rows()               # task files
+        self.project_files: Rows[StoredFile] = Rows()
         self.column_ids = 0
         for entry in fixture.get("users", []):
             name = entry.get("name") or fake.name()
@@ -168,7 +176,7 @@ class KanboardState:
         return project
 
     def project_role(self, project_id: int | None, user_id: int) -> str:
-        project = self.projects.get(project_id) if project_id else None
+        project = self.projects.find(project_id)
         return project.members.get(user_id, "") if project else ""
 
     def remove_project(self, project_id: int) -> bool:
@@ -213,7 +221,7 @@ class KanboardState:
         table[f.id] = f
         return f
 
-    def files_of(self, table: dict[int, StoredFile], owner_id: int) -> list[StoredFile]:
+    def files_of(self, table: dict[int, StoredFile], owner_id: int | None) -> list[StoredFile]:
         return sorted((f for f in table.values() if f.owner_id == owner_id), key=name_sort_key)
 
     def remove_file(self, table: dict[int, StoredFile], file_id: int) -> bool:

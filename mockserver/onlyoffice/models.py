@@ -191,7 +191,7 @@ class OnlyofficeState:
             return folder.owner_id == user.id
         if folder.root_type == COMMON:
             return user.is_admin
-        project = self.projects.get(folder.project_id)
+        project = self.projects.get(folder.project_id) if folder.project_id is not None else None
         return project is not None and self.can_read_files(user, project)
 
     # -- admin ----------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ async def refresh_token(call: Call) -> dict[str, Any]:
             raise errors.BadRequest("the body is not valid JSON") from None
         value = payload.get("refresh_token") if isinstance(payload, dict) else None
     else:
-        value = (parse_qs(body.decode("utf-8", "replace")).get("refresh_token") or [None])[0]
+        value = next(iter(parse_qs(body.decode("utf-8", "replace")).get("refresh_token", [])), None)
     if not isinstance(value, str) or not value:
         raise errors.BadRequest("refresh_token is required")
     token = call.state.refresh(value)

@@ -11,7 +11,7 @@ from mockserver.toggl.models import Attachment, Task, rfc3339
 def attachment(a: Attachment) -> dict[str, Any]:
     return {"id": a.id, f"{a.owner}_id": a.owner_id, "name": a.name, "mime_type": a.mime_type, "size": a.size,
             "display_order": a.display_order, "created_at": rfc3339(a.created_at),
-            "updated_at": rfc3339(a.updated_at)}
+            "updated_at": rfc3339(a.updated_at or a.created_at)}
 
 
 def task(t: Task, aggregations: bool = False) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def task(t: Task, aggregations: bool = False) -> dict[str, Any]:
         "notes": t.notes, "toggl_user_id": t.toggl_user_id, "allocation_unit": "flat", "estimate_type": "total",
         "is_template": False, "pinned": t.pinned, "position": t.position, "priority": t.priority,
         "private": t.private, "billable": t.billable, "source": "api", "status_id": 1, "tag_ids": [], "tags": [],
-        "assignee_user_ids": [], "created_at": rfc3339(t.created_at), "updated_at": rfc3339(t.updated_at),
+        "assignee_user_ids": [], "created_at": rfc3339(t.created_at), "updated_at": rfc3339(t.updated_at or t.created_at),
     }
     if t.project_id is not None:
         body["project_id"] = t.project_id

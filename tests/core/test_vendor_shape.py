@@ -75,3 +75,9 @@ def test_a_table_that_names_a_missing_contract_stops_the_start():
     with pytest.raises(ValueError, match=r"^kanboard: the operation table names contracts that do not exist: "
                                          r"kanboard/noSuch.result$"):
         check_tables([broken], Contracts(["kanboard"]))
+
+
+def test_the_package_list_ships_every_vendor():
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    assert set(REGISTRY.values()) <= set(pyproject["tool"]["setuptools"]["packages"])
