@@ -1,7 +1,7 @@
 """ONLYOFFICE Workspace (Community Server) Projects API 2.0: task files, with the Documents upload they need,
 in JSON and XML.
 
-Spec: ``shared/vendors/onlyoffice.md`` (read out of the Community Server's own code; it corrects the docs) and
+Spec (the project's own, kept outside this repository): ``shared/vendors/onlyoffice.md`` (read out of the Community Server's own code; it corrects the docs) and
 the seed page ``shared/seeds/001_179cc6798fed11a9.txt``.
 
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a user who is not a participant of

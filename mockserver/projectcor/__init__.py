@@ -1,6 +1,6 @@
 """ProjectCOR: OAuth client credentials and task attachments under ``/v1``.
 
-Spec: ``shared/vendors/projectcor.md`` (documentation only, thin) and the seed page
+Spec (the project's own, kept outside this repository): ``shared/vendors/projectcor.md`` (documentation only, thin) and the seed page
 ``shared/seeds/004_a1aab7ffa608003a.txt`` (the upload page: fields, enums, the reply, ``files_q`` = attachments
 now on the task, ``errors`` present only when a file failed for size or extension).
 

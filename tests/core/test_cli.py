@@ -107,3 +107,18 @@ def test_vendor_options_are_set_from_the_command_line():
     result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--set", "nodot=1"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "expected VENDOR.KEY=VALUE" in result.stderr
+
+
+def test_the_access_log_at_info_names_each_operation():
+    process, url = start("--log-level", "info")
+    try:
+        request = urllib.request.Request(url + "/jsonrpc.php", method="POST", data=json.dumps(
+            [{"jsonrpc": "2.0", "method": "getVersion", "id": 1}, {"jsonrpc": "2.0", "method": "getAllTaskFiles", "params": [1], "id": 2}]
+        ).encode(), headers={"Authorization": "Basic anNvbnJwYzprYW5ib2FyZC1hcHAtdG9rZW4="})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+    lines = [line for line in process.stderr.read().splitlines() if "taskmock.access" in line]
+    assert len(lines) == 1 and " POST /jsonrpc.php kanboard getVersion,getAllTaskFiles 200 " in lines[0], lines
