@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,4 +18,4 @@ class Settings:
     journal_body_limit: int = 64 * 1024    # bytes of each request/response body the journal keeps
     tls: bool = False                      # serve HTTPS with a throw-away CA (mockserver.tls)
     blob_dir: Path | None = None           # where uploaded bytes live; default: a fresh temp directory
-    extra: dict = field(default_factory=dict)  # vendor switches, e.g. {"kanboard": {"legacy_strings": True}}
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor switches: {"toggl": {"quota_enforced": True}}

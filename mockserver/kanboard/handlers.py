@@ -8,12 +8,12 @@ operation table (``routes``) names it.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver import http
 from mockserver.kanboard import render
 from mockserver.kanboard.errors import Forbidden, PhpFatalError, Unauthorized
 from mockserver.kanboard.models import (
@@ -45,25 +45,16 @@ class Credentials:
 
 # -- authentication ---------------------------------------------------------------------------------------------
 
-def _split_basic(value: str) -> tuple[str, str] | None:
-    try:
-        decoded = base64.b64decode(value.strip(), validate=False).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
-        return None
-    user, sep, password = decoded.partition(":")
-    return (user, password) if sep else None
-
-
 def authenticate(credentials: Credentials) -> Session:
     """HTTP Basic (or the configured custom header, raw base64 ``user:password``, which wins):
     a user with their password or personal API token, else ``jsonrpc`` with the application token."""
     pair = None
     if credentials.custom:
-        pair = _split_basic(credentials.custom)
+        pair = http.basic_pair(credentials.custom, strict=False)
         if pair:
             pair = (pair[0], pair[1].split(":", 1)[0])
     elif credentials.authorization and credentials.authorization[:6].lower() == "basic ":
-        pair = _split_basic(credentials.authorization[6:])
+        pair = http.basic_pair(credentials.authorization[6:], strict=False)
     if pair is None:
         raise Unauthorized()
     username, password = pair
