@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockserver.downloads import Download, file_response
 from mockserver.journal import CRASH, OPERATIONS
-from mockserver.vendor import Call, Exchange, Operation, Vendor, VendorError
+from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
 if TYPE_CHECKING:
     from mockserver.contracts import Contracts

@@ -1,100 +1,22 @@
-"""Bitrix24's method calls: ``Methods`` runs one REST method of the operation table (lookup, scope, the
-operating-time limit, the params contract, the handler, the ``time`` block) and ``batch`` runs up to 50 of them
-with ``$result[...]`` references between them; ``upload`` and ``download`` answer the URLs that replies hand out.
-"""
+"""The three calls Bitrix24's transport runs itself: ``batch`` runs up to 50 methods (each through the wire's
+``Methods``) with ``$result[...]`` references between them; ``upload`` and ``download`` answer the URLs that
+replies hand out."""
 
 from __future__ import annotations
 
 import base64
 import re
-import time
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from mockserver.bitrix24 import errors, render
-from mockserver.bitrix24.handlers import Page, as_int, boolean, store_file
-from mockserver.bitrix24.models import BitrixState
-from mockserver.bitrix24.wire import Call, Identity, php_parse
-from mockserver.contracts import Contracts
+from mockserver.bitrix24.handlers import as_int, boolean, store_file
+from mockserver.bitrix24.wire import Call, Page, php_parse
 from mockserver.downloads import Download
-from mockserver.http import Inbound
 from mockserver.multipart import MultipartError, parse_form
-from mockserver.vendor import Operation
 
 MAX_BATCH = 50
 _REFERENCE = re.compile(r"\$result\[([^\]]*)\]((?:\[[^\]]*\])*)")
-Check = tuple[str, bool, dict[str, Any], Callable[[Any], bool], type[errors.BitrixError], type[errors.BitrixError]]
-
-
-class ParamsContracts:
-    """Each method's params contract, compiled at start: property by property in the contract's order, so that a
-    breach is the error Bitrix24 answers for that property: the class of ``errors`` its ``x-missing`` or
-    ``x-invalid`` names (an unknown name stops the server at start)."""
-
-    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
-        self.methods: dict[str, list[Check]] = {}
-        for op in operations:
-            if op.request is None:
-                continue
-            schema = contracts.schema(op.request)
-            required = set(schema.get("required", ()))
-            self.methods[op.name.lower()] = [
-                (prop, prop in required, sub, contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}),
-                 _error_class(op, sub.get("x-missing")), _error_class(op, sub.get("x-invalid")))
-                for prop, sub in schema.get("properties", {}).items()]
-
-    def check(self, method: str, params: dict[str, Any]) -> None:
-        for prop, required, sub, keeps, missing, invalid in self.methods.get(method, ()):
-            value = params.get(prop)
-            if value is None or value == "":
-                if required:
-                    raise missing.for_value(_text(value))
-            elif not keeps(value):
-                raise invalid.for_value(_text(value))
-
-
-def _error_class(op: Operation, name: str | None) -> type[errors.BitrixError]:
-    if name is None:
-        return errors.ArgumentError
-    found = getattr(errors, name, None)
-    if not (isinstance(found, type) and issubclass(found, errors.BitrixError)):
-        raise ValueError(f"bitrix24: {op.request} names {name!r}, which is no error class of mockserver.bitrix24.errors")
-    return found
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else render.encode(value)
-
-
-class Methods:
-    """The REST methods of the table, by lower-case name, and how one is called."""
-
-    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
-        self.table = {op.name.lower(): op for op in operations if "scope" in op.meta}
-        self.contracts = contracts
-        self.params = ParamsContracts(self.table.values(), contracts)
-
-    def invoke(self, state: BitrixState, who: Identity, http: Inbound, method: str, params: dict[str, Any],
-               on_call: Callable[[str], None]) -> tuple[Any, dict[str, Any]]:
-        """One method call: lookup (404), scope (401), the operating-time limit (429), the params contract, the
-        handler; and its time block."""
-        name = method.lower()
-        op = self.table.get(name)
-        if op is None:
-            raise errors.MethodNotFound()
-        on_call(op.name)
-        if op.meta["scope"] not in who.scopes:
-            raise errors.InsufficientScope(errors.InsufficientScope.token_message if who.is_token else None)
-        if state.rate_limits:
-            spent, _ = state.operating_spent(who.key, name)
-            if spent > state.operating_limit:
-                raise errors.OperationTimeLimit()
-        self.params.check(name, params)
-        started = time.time()
-        result = op.handler(Call(state, http, op, self.contracts, who, self, on_call), params)
-        state.record_operating(who.key, name, time.time() - started)
-        spent, reset_at = state.operating_spent(who.key, name)
-        return result, render.time_block(started, spent, reset_at)
 
 
 def _substitute(value: Any, results: dict[Any, Any]) -> Any:

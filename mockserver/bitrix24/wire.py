@@ -1,7 +1,9 @@
 """Bitrix24 on the wire: ``/rest/{user_id}/{code}/{method}`` (webhook) and ``/rest/{method}`` (OAuth), an
 optional ``.json``/``.xml`` suffix and trailing slash, any HTTP method; params merged PHP-style from the query
-and the body; who is calling (webhook or token, and its scopes); the leaky-bucket limit; the success envelope
-with its ``time`` block, the error envelope, and the XML transport. The methods themselves run in ``batch``."""
+and the body; who is calling (webhook or token, and its scopes); the leaky-bucket limit; ``Methods``, which
+runs one REST method of the table (lookup, scope, the operating-time limit, the params contract, the handler,
+the ``time`` block); the success envelope, the error envelope, and the XML transport. The calls the transport
+runs itself (``batch``, ``upload``, ``download``) are in ``batch``."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote
 from xml.etree import ElementTree
 
@@ -27,9 +29,7 @@ from mockserver.pipeline import answer, note
 from mockserver.vendor import Call as BaseCall
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
-if TYPE_CHECKING:
-    from mockserver.bitrix24.batch import Methods
-
+Check = tuple[str, bool, dict[str, Any], Callable[[Any], bool], type[errors.BitrixError], type[errors.BitrixError]]
 _KEY = re.compile(r"([^\[]*)((?:\[[^\]]*\])*)$")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 XML = "bitrix24.xml"           # on the request's scope: the answer, errors included, is XML
@@ -183,6 +183,80 @@ def _route(path: str) -> tuple[list[str], str, bool]:
     return parts[:-1], method, as_xml
 
 
+# -- methods ---------------------------------------------------------------------------------------------------------
+
+class ParamsContracts:
+    """Each method's params contract, compiled at start: property by property in the contract's order, so that a
+    breach is the error Bitrix24 answers for that property: the class of ``errors`` its ``x-missing`` or
+    ``x-invalid`` names (an unknown name stops the server at start)."""
+
+    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
+        self.methods: dict[str, list[Check]] = {}
+        for op in operations:
+            if op.request is None:
+                continue
+            schema = contracts.schema(op.request)
+            required = set(schema.get("required", ()))
+            self.methods[op.name.lower()] = [
+                (prop, prop in required, sub, contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}),
+                 _error_class(op, sub.get("x-missing")), _error_class(op, sub.get("x-invalid")))
+                for prop, sub in schema.get("properties", {}).items()]
+
+    def check(self, method: str, params: dict[str, Any]) -> None:
+        for prop, required, sub, keeps, missing, invalid in self.methods.get(method, ()):
+            value = params.get(prop)
+            if value is None or value == "":
+                if required:
+                    raise missing.for_value(_text(value))
+            elif not keeps(value):
+                raise invalid.for_value(_text(value))
+
+
+def _error_class(op: Operation, name: str | None) -> type[errors.BitrixError]:
+    if name is None:
+        return errors.ArgumentError
+    found = getattr(errors, name, None)
+    if not (isinstance(found, type) and issubclass(found, errors.BitrixError)):
+        raise ValueError(f"bitrix24: {op.request} names {name!r}, which is no error class of mockserver.bitrix24.errors")
+    return found
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else render.encode(value)
+
+
+class Methods:
+    """The REST methods of the table, by lower-case name, and how one is called."""
+
+    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
+        self.table = {op.name.lower(): op for op in operations if "scope" in op.meta}
+        self.contracts = contracts
+        self.params = ParamsContracts(self.table.values(), contracts)
+
+    def invoke(self, state: BitrixState, who: Identity, inbound: http.Inbound, method: str, params: dict[str, Any],
+               on_call: Callable[[str], None]) -> tuple[Any, dict[str, Any]]:
+        """One method call: lookup (404), scope (401), the operating-time limit (429), the params contract, the
+        handler; and its time block."""
+        name = method.lower()
+        op = self.table.get(name)
+        if op is None:
+            raise errors.MethodNotFound()
+        on_call(op.name)
+        if op.meta["scope"] not in who.scopes:
+            raise errors.InsufficientScope(errors.InsufficientScope.token_message if who.is_token else None)
+        if state.rate_limits:
+            spent, _ = state.operating_spent(who.key, name)
+            if spent > state.operating_limit:
+                raise errors.OperationTimeLimit()
+        self.params.check(name, params)
+        started = time.time()
+        result = op.handler(Call(state, inbound, op, self.contracts, who, self, on_call), params)
+        state.record_operating(who.key, name, time.time() - started)
+        spent, reset_at = state.operating_spent(who.key, name)
+        return result, render.time_block(started, spent, reset_at)
+
+
+
 # -- answers --------------------------------------------------------------------------------------------------------
 
 def _xml(parent: ElementTree.Element, value: Any) -> None:
@@ -216,8 +290,6 @@ class Wire:
     internal_error = errors.InternalServerError
 
     def routes(self, vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
-        from mockserver.bitrix24.batch import Methods
-
         methods = Methods(vendor.operations, contracts)
         transport = {op.name: op for op in vendor.operations if op.meta.get("transport")}
 
