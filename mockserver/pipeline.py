@@ -14,10 +14,10 @@ that caused it), and answered as the vendor's own internal error.
 from __future__ import annotations
 
 import inspect
-from abc import ABC, abstractmethod
 import logging
 import time
 import traceback
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from starlette.requests import Request
