@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute
 from mockserver import admin
 from mockserver import vendor as vendor_registry
 from mockserver.blobs import BlobStore
+from mockserver.clock import Clock
 from mockserver.contracts import Contracts
 from mockserver.journal import Journal, JournalMiddleware
 from mockserver.settings import Settings
@@ -31,12 +32,14 @@ class Runtime:
     contracts: Contracts
     journal: Journal
     store: StateStore
+    clock: Clock
     crashes: list[dict[str, Any]] = field(default_factory=list)   # the mock's own failures, since the last reset
 
     def reset(self) -> None:
         self.store.reset()
         self.journal.clear()
         self.crashes.clear()
+        self.clock.reset()
 
     def vendor_for(self, path: str) -> Vendor | None:
         for vendor in self.vendors:
@@ -69,13 +72,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     contracts = Contracts([v.name for v in vendors])
     check_tables(vendors, contracts)
     blobs = BlobStore(settings.blob_dir)
+    clock = Clock()
     rt = Runtime(
         settings=settings,
         vendors=vendors,
         blobs=blobs,
         contracts=contracts,
         journal=Journal(settings.journal_size, settings.journal_body_limit),
-        store=StateStore(vendors, settings, blobs, contracts),
+        store=StateStore(vendors, settings, blobs, contracts, clock),
+        clock=clock,
     )
 
     @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.blobs import BlobStore
+from mockserver.clock import Clock
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
 from mockserver.settings import Settings
@@ -17,10 +18,12 @@ from mockserver.vendor import Vendor, VendorContext
 
 
 class StateStore:
-    def __init__(self, vendors: list[Vendor], settings: Settings, blobs: BlobStore, contracts: Contracts):
+    def __init__(self, vendors: list[Vendor], settings: Settings, blobs: BlobStore, contracts: Contracts,
+                 clock: Clock):
         self.vendors = {v.name: v for v in vendors}
         self.settings = settings
         self.blobs = blobs
+        self.clock = clock
         self.fixtures = load_fixtures(settings.fixtures)
         self.states: dict[str, Any] = {}
         own = load_fixtures(settings.fixtures, own_only=True) if settings.fixtures else {}
@@ -37,6 +40,7 @@ class StateStore:
             fake=Fake(self.settings.seed, vendor.name),
             blobs=self.blobs,
             options=self.settings.extra.get(vendor.name, {}),
+            clock=self.clock,
         )
         return vendor.make_state(context)
 

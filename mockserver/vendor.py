@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Protocol, Sequence, TypeVar
 
 from mockserver.blobs import BlobStore
+from mockserver.clock import Clock
 from mockserver.fixtures import Fake
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class VendorContext:
     fake: Fake
     blobs: BlobStore
     options: dict[str, Any]
+    clock: Clock
 
 
 @dataclass(frozen=True)

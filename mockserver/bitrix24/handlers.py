@@ -8,7 +8,6 @@ import base64
 import binascii
 import re
 import secrets
-import time
 from typing import Any, Callable
 
 from mockserver.bitrix24 import errors, render
@@ -306,7 +305,7 @@ def task_update(call: Call, params: dict[str, Any]) -> Any:
         task.description = str(fields["DESCRIPTION"])
     if "UF_TASK_WEBDAV_FILES" in fields:
         _set_files(call, task, fields["UF_TASK_WEBDAV_FILES"])
-    task.changed = time.time()
+    task.changed = call.state.clock.time()
     return {"task": render.task(call.state, task)}
 
 

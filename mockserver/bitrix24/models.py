@@ -105,6 +105,7 @@ class BitrixState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
+        self.clock = context.clock
         options = {**fixture.get("options", {}), **context.options}
         self.rate_limits: bool = bool(options.get("rate_limits", False))
         self.bucket_size: int = options.get("bucket_size", BUCKET_SIZE)
@@ -122,7 +123,7 @@ class BitrixState:
         self.tokens: dict[str, Token] = {}
         for t in fixture.get("tokens", []):
             self.tokens[t["token"]] = Token(t["token"], t["user_id"], set(t.get("scopes", ["task", "disk"])),
-                                            time.time() + t.get("expires_in", 3600))
+                                            self.clock.time() + t.get("expires_in", 3600))
         self.ids = {"object": fixture.get("first_object_id", 8000), "file": 32000, "attachment": 400,
                     "task": fixture.get("first_task_id", 3700), "storage": 10}
         self.storages: dict[int, Storage] = {}
@@ -153,7 +154,8 @@ class BitrixState:
     # -- Drive ----------------------------------------------------------------------------------------------------
     def add_storage(self, name: str, entity_type: str, entity_id: int) -> Storage:
         storage_id = self.next_id("storage")
-        root = DiskObject(self.next_id("object"), name, "folder", storage_id, None, entity_id)
+        root = DiskObject(self.next_id("object"), name, "folder", storage_id, None, entity_id,
+                          created=self.clock.time())
         self.objects[root.id] = root
         storage = Storage(storage_id, name, entity_type, entity_id, root.id)
         self.storages[storage.id] = storage
@@ -174,12 +176,13 @@ class BitrixState:
 
     def add_file(self, folder: DiskObject, name: str, blob: Blob, user: User) -> DiskObject:
         obj = DiskObject(self.next_id("object"), name, "file", folder.storage_id, folder.id, user.id, blob,
-                         self.next_id("file"))
+                         self.next_id("file"), created=self.clock.time())
         self.objects[obj.id] = obj
         return obj
 
     def add_folder(self, parent: DiskObject, name: str, user: User) -> DiskObject:
-        obj = DiskObject(self.next_id("object"), name, "folder", parent.storage_id, parent.id, user.id)
+        obj = DiskObject(self.next_id("object"), name, "folder", parent.storage_id, parent.id, user.id,
+                         created=self.clock.time())
         self.objects[obj.id] = obj
         return obj
 
@@ -203,7 +206,7 @@ class BitrixState:
 
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, title: str, created_by: int, responsible_id: int, **fields: Any) -> Task:
-        task = Task(self.next_id("task"), title, created_by, responsible_id, **fields)
+        task = Task(self.next_id("task"), title, created_by, responsible_id, created=self.clock.time(), **fields)
         self.tasks[task.id] = task
         return task
 
@@ -214,7 +217,7 @@ class BitrixState:
         return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices)
 
     def attach(self, task: Task, obj: DiskObject, user: User) -> Attachment:
-        attachment = Attachment(self.next_id("attachment"), obj.id, task.id, user.id)
+        attachment = Attachment(self.next_id("attachment"), obj.id, task.id, user.id, created=self.clock.time())
         self.attachments[attachment.id] = attachment
         task.attachments.append(attachment.id)
         return attachment
@@ -228,7 +231,7 @@ class BitrixState:
     # -- limits ---------------------------------------------------------------------------------------------------
     def take_from_bucket(self, client: str) -> bool:
         """One request into the client's leaky bucket; False when it would overflow."""
-        now = time.monotonic()
+        now = self.clock.monotonic()
         level, when = self.bucket.get(client, (0.0, now))
         level = max(0.0, level - (now - when) * self.bucket_drain)
         if level + 1 > self.bucket_size:
@@ -239,7 +242,7 @@ class BitrixState:
 
     def operating_spent(self, auth: str, method: str) -> tuple[float, float]:
         """(seconds spent on this method in the window, when the oldest minute drops out)."""
-        now = time.time()
+        now = self.clock.time()
         calls = self.operating.setdefault((auth, method), deque())
         while calls and calls[0][0] <= now - OPERATING_WINDOW:
             calls.popleft()
@@ -248,7 +251,7 @@ class BitrixState:
         return spent, reset_at
 
     def record_operating(self, auth: str, method: str, seconds: float) -> None:
-        self.operating.setdefault((auth, method), deque()).append((time.time(), seconds + self.operating_cost))
+        self.operating.setdefault((auth, method), deque()).append((self.clock.time(), seconds + self.operating_cost))
 
     # -- admin ----------------------------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:

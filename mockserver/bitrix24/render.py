@@ -5,7 +5,6 @@ list-or-object rule, and the shapes of Drive objects, attached objects and tasks
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -40,8 +39,8 @@ def php_array(items: dict[Any, Any]) -> Any:
     return {str(k): v for k, v in items.items()}
 
 
-def time_block(started: float, operating: float = 0.0, reset_at: float | None = None) -> dict[str, Any]:
-    finished = time.time()
+def time_block(started: float, finished: float, operating: float = 0.0,
+               reset_at: float | None = None) -> dict[str, Any]:
     return {"start": int(started), "finish": finished, "duration": finished - started, "processing": 0,
             "date_start": iso(started), "date_finish": iso(finished),
             "operating_reset_at": int(reset_at or started + 600), "operating": operating}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote
@@ -147,7 +146,7 @@ def identify(state: BitrixState, request: Request, route: list[str], params: dic
     token = state.tokens.get(value)
     if token is None:
         raise errors.InvalidToken()
-    if token.expires_at <= time.time():
+    if token.expires_at <= state.clock.time():
         raise errors.ExpiredToken()
     if token.user_id not in state.users:
         raise errors.InvalidToken()
@@ -249,11 +248,12 @@ class Methods:
             if spent > state.operating_limit:
                 raise errors.OperationTimeLimit()
         self.params.check(name, params)
-        started = time.time()
+        started = state.clock.time()
         result = op.handler(Call(state, inbound, op, self.contracts, who, self, on_call), params)
-        state.record_operating(who.key, name, time.time() - started)
+        finished = state.clock.time()
+        state.record_operating(who.key, name, finished - started)
         spent, reset_at = state.operating_spent(who.key, name)
-        return result, render.time_block(started, spent, reset_at)
+        return result, render.time_block(started, finished, spent, reset_at)
 
 
 
@@ -322,8 +322,10 @@ class Wire:
                     return response(await op.handler(call, params), as_xml=as_xml)
                 if op.name == "download":
                     return file_response(state.blobs, op.handler(call, params))
-                started = time.time()
-                return response(render.success(op.handler(call, params), render.time_block(started)), as_xml=as_xml)
+                started = state.clock.time()
+                result = op.handler(call, params)
+                return response(render.success(result, render.time_block(started, state.clock.time())),
+                                as_xml=as_xml)
 
             return await answer(exchange, work)
 

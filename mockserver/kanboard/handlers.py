@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +60,7 @@ def authenticate(credentials: Credentials) -> Session:
     state = credentials.state
     if username != "jsonrpc":
         user = state.user_by_name(username)
-        now = time.time()
+        now = state.clock.time()
         if user is None or not user.is_active or user.locked_until > now:
             raise Unauthorized()
         if password == user.password or (user.api_access_token and password == user.api_access_token):

@@ -7,7 +7,6 @@ of a deleted top row is reused (seen on the real server). Task files keep their 
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
@@ -131,6 +130,7 @@ class KanboardState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
+        self.clock = context.clock
         self.options = context.options
         self.app_token: str = fixture.get("app_token", DEFAULT_APP_TOKEN)
         self.auth_header: str = fixture.get("auth_header", "")       # API_AUTHENTICATION_HEADER
@@ -167,7 +167,7 @@ class KanboardState:
 
     def add_project(self, name: str, description: str | None = None, owner_id: int = 0,
                     identifier: str = "") -> Project:
-        now = int(time.time())
+        now = int(self.clock.time())
         project = Project(next_id(self.projects), name, description, identifier.upper(), owner_id, last_modified=now)
         for position, title in enumerate(DEFAULT_COLUMNS, 1):
             self.column_ids += 1
@@ -191,7 +191,7 @@ class KanboardState:
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, project_id: int, title: str, **fields: Any) -> Task:
         project = self.projects[project_id]
-        now = int(time.time())
+        now = int(self.clock.time())
         column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
         position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
         task = Task(next_id(self.tasks), title, project_id, column_id=column_id, position=position,
@@ -211,7 +211,7 @@ class KanboardState:
                  user_id: int) -> StoredFile:
         """Path ``tasks/<id>/<sha1(filename + time)>`` (``projects/...`` for project files); the name cut at 255
         bytes."""
-        now = int(time.time())
+        now = int(self.clock.time())
         digest = hashlib.sha1((filename + str(now)).encode("utf-8", "surrogateescape")).hexdigest()
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
         folder = "tasks" if table is self.files else "projects"

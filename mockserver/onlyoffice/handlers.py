@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from mockserver.downloads import Download
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
-from mockserver.onlyoffice.models import File, Folder, Task, utcnow
+from mockserver.onlyoffice.models import File, Folder, Task
 from mockserver.onlyoffice.render import content_length, date, file_wrapper, project_full, task_full, task_wrapper
 from mockserver.onlyoffice.wire import Call, Params
 
@@ -220,5 +220,5 @@ def create_task(call: Call) -> dict[str, Any]:
     priority = call.params.integer("priority")
     task = call.state.add_task(project.id, title, call.me.id, description=call.params.text("description"),
                                priority=max(-1, min(1, priority)), responsibles=responsibles)
-    task.updated = utcnow()
+    task.updated = call.state.clock.now()
     return task_wrapper(call.state, task, call.me)

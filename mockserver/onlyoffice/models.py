@@ -90,6 +90,7 @@ class OnlyofficeState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
+        self.clock = context.clock
         self.host: str = fixture.get("portal", "portal.example.com")
         self.max_upload: int = fixture.get("max_upload_bytes", MAX_UPLOAD)
         self.users: dict[str, User] = {}
@@ -135,13 +136,13 @@ class OnlyofficeState:
 
     def issue_token(self, user: User) -> tuple[str, datetime]:
         token = secrets.token_urlsafe(48)
-        expires = utcnow() + timedelta(days=365)
+        expires = self.clock.now() + timedelta(days=365)
         self.tokens[token] = (user.id, expires)
         return token, expires
 
     def user_by_token(self, token: str) -> User | None:
         found = self.tokens.get(token)
-        if found is None or found[1] <= utcnow():
+        if found is None or found[1] <= self.clock.now():
             return None
         return self.users.get(found[0])
 
@@ -156,27 +157,27 @@ class OnlyofficeState:
         return next(f for f in self.folders.values() if f.root_type == MY and f.owner_id == user.id)
 
     def add_file(self, folder: Folder, title: str, blob: Blob, user: User) -> File:
-        f = File(self._next("file"), folder.id, title, blob, user.id)
+        f = File(self._next("file"), folder.id, title, blob, user.id, created=self.clock.now())
         self.files[f.id] = f
         return f
 
     def new_version(self, f: File, blob: Blob) -> File:
         self.blobs.delete(f.blob.key)
-        f.blob, f.version, f.updated = blob, f.version + 1, utcnow()
+        f.blob, f.version, f.updated = blob, f.version + 1, self.clock.now()
         return f
 
     # -- projects and tasks ---------------------------------------------------------------------------------------
     def add_project(self, title: str, description: str | None, responsible_id: str, private: bool) -> Project:
         folder = self.add_folder(title, BUNCH)
         project = Project(max(self.projects, default=0) + 1, title, description, responsible_id, folder.id,
-                          private)
+                          private, created=self.clock.now())
         project.participants[responsible_id] = True
         folder.project_id = project.id
         self.projects[project.id] = project
         return project
 
     def add_task(self, project_id: int, title: str, created_by: str, **fields: Any) -> Task:
-        task = Task(max(self.tasks, default=0) + 1, project_id, title, created_by, **fields)
+        task = Task(max(self.tasks, default=0) + 1, project_id, title, created_by, created=self.clock.now(), **fields)
         self.tasks[task.id] = task
         return task
 

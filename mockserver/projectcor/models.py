@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -63,13 +62,13 @@ class Attachment:
     filename: str
     mime_type: str
     blob: Blob
+    created_at: datetime
     available: bool = True
     status: str | None = None
     token: str | None = None
     created_from: str = "task_panel"
     attachment_parent_id: int | None = None
     version: int = 1
-    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def extension(self) -> str:
@@ -80,7 +79,7 @@ class CorState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
-        self.clock_offset = 0.0                    # tests move time forward to expire tokens
+        self.clock = context.clock                 # tests move it forward to expire tokens
         self.token_ttl: int = fixture.get("token_ttl", 3600)
         self.company_id: int = fixture.get("company_id", 1)
         self.rules = {**DEFAULT_RULES, **fixture.get("upload_rules", {})}
@@ -98,7 +97,7 @@ class CorState:
         self.next_id = fixture.get("first_attachment_id", 1)
 
     def now(self) -> float:
-        return time.time() + self.clock_offset
+        return self.clock.time()
 
     # -- tokens ---------------------------------------------------------------------------------------------------
     def client(self, api_key: str, secret: str) -> Client | None:
@@ -134,7 +133,7 @@ class CorState:
         return sorted((a for a in self.attachments.values() if a.task_id == task_id), key=lambda a: a.id)
 
     def add_attachment(self, **fields: Any) -> Attachment:
-        attachment = Attachment(id=self.next_id, **fields)
+        attachment = Attachment(id=self.next_id, created_at=self.clock.now(), **fields)
         self.next_id += 1
         self.attachments[attachment.id] = attachment
         return attachment

@@ -11,7 +11,7 @@ from typing import Any
 from mockserver.downloads import Download
 from mockserver.multipart import Form, MultipartError, parse_form
 from mockserver.toggl import errors, render
-from mockserver.toggl.models import Attachment, Project, Task, now
+from mockserver.toggl.models import Attachment, Project, Task
 from mockserver.toggl.wire import Call, parse_id
 
 MAX_BULK = 10
@@ -163,7 +163,7 @@ async def update_attachment(call: Call) -> None:
     payload = await _json_body(call)
     attachment.name = payload["name"]
     attachment.display_order = payload["display_order"]
-    attachment.updated_at = now()
+    attachment.updated_at = call.state.clock.now()
 
 
 def delete_attachment(call: Call) -> None:

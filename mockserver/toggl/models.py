@@ -4,7 +4,6 @@ organization."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -102,6 +101,7 @@ class TogglState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
+        self.clock = context.clock
         options = {**fixture.get("options", {}), **context.options}
         self.quota_enforced: bool = bool(options.get("quota_enforced", False))
         self.error_body: str = options.get("error_body", "swagger")              # or "object"
@@ -120,7 +120,7 @@ class TogglState:
                          for p in fixture.get("projects", [])}
         owner = next(iter(self.users), 0)
         self.tasks = {t["id"]: Task(t["id"], t["workspace_id"], t.get("name") or fake.title(4),
-                                    t.get("toggl_user_id", owner), t.get("project_id"))
+                                    t.get("toggl_user_id", owner), t.get("project_id"), created_at=self.clock.now())
                       for t in fixture.get("tasks", [])}
         self.attachments: dict[tuple[str, int], Attachment] = {}
         self.next_ids = {"task": fixture.get("first_attachment_id", 1), "project": fixture.get("first_attachment_id", 1),
@@ -137,7 +137,7 @@ class TogglState:
     def spend_quota(self, user: User, org: Organization) -> tuple[int, int, bool]:
         """One request against the hour's quota: (remaining, seconds to reset, allowed)."""
         limit = org.quota_limit or QUOTA_PER_PLAN.get(org.plan, QUOTA_PER_PLAN["premium"])
-        moment = time.time()
+        moment = self.clock.time()
         window = self.quota.setdefault((user.id, org.id), [moment, 0])
         if moment - window[0] >= 3600:
             window[:] = [moment, 0]
@@ -151,7 +151,7 @@ class TogglState:
     def add_attachment(self, owner: str, owner_id: int, workspace_id: int, name: str, mime_type: str,
                        display_order: int, blob: Blob) -> Attachment:
         attachment = Attachment(self.next_ids[owner], owner, owner_id, workspace_id, name, mime_type,
-                                display_order, blob)
+                                display_order, blob, created_at=self.clock.now())
         self.next_ids[owner] += 1
         self.attachments[(owner, attachment.id)] = attachment
         return attachment
@@ -168,7 +168,7 @@ class TogglState:
 
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, workspace_id: int, name: str, user_id: int, **fields: Any) -> Task:
-        task = Task(self.next_ids["tasks"], workspace_id, name, user_id, **fields)
+        task = Task(self.next_ids["tasks"], workspace_id, name, user_id, created_at=self.clock.now(), **fields)
         self.next_ids["tasks"] += 1
         self.tasks[task.id] = task
         return task
