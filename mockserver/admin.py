@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -9,6 +12,14 @@ from starlette.routing import Route
 
 def _rt(request: Request):
     return request.app.state.runtime
+
+
+async def _json(request: Request) -> Any:
+    """The request's JSON body; ValueError (a 400) when it is none."""
+    try:
+        return json.loads(await request.body())
+    except (ValueError, RecursionError):
+        raise ValueError("the body is not JSON") from None
 
 
 async def health(request: Request) -> Response:
@@ -45,6 +56,33 @@ async def requests(request: Request) -> Response:
     return JSONResponse({"enabled": rt.journal.enabled, "size": rt.journal.size, "requests": entries})
 
 
+async def options(request: Request) -> Response:
+    """``GET``: every switch with its value, default, type and meaning; ``PATCH {vendor: {switch: value}}``:
+    change some while the server runs (400 and nothing changed when one is wrong)."""
+    rt = _rt(request)
+    if request.method == "PATCH":
+        try:
+            rt.store.options.patch(await _json(request))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse(rt.store.options.describe())
+
+
+async def clock(request: Request) -> Response:
+    """``GET``: the server's time and how far it was moved; ``POST {"advance": seconds}`` moves it forward."""
+    rt = _rt(request)
+    if request.method == "POST":
+        try:
+            body = await _json(request)
+            seconds = body["advance"] if isinstance(body, dict) else None
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+                raise ValueError('the body is {"advance": seconds}')
+            rt.clock.advance(seconds)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+    return JSONResponse({"time": rt.clock.time(), "now": rt.clock.now().isoformat(), "offset": rt.clock.offset})
+
+
 async def crashes(request: Request) -> Response:
     """The requests the mock itself failed on since the last reset, each with its traceback."""
     return JSONResponse({"crashes": _rt(request).crashes})
@@ -57,4 +95,6 @@ def routes() -> list[Route]:
         Route("/__admin/state", state, methods=["GET"]),
         Route("/__admin/requests", requests, methods=["GET", "DELETE"]),
         Route("/__admin/crashes", crashes, methods=["GET"]),
+        Route("/__admin/options", options, methods=["GET", "PATCH"]),
+        Route("/__admin/clock", clock, methods=["GET", "POST"]),
     ]

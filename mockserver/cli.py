@@ -25,9 +25,20 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls", action="store_true",
                        help="serve HTTPS with a certificate from a throw-away CA; its file is printed after the URL")
     serve.add_argument("--set", action="append", default=[], metavar="VENDOR.KEY=VALUE", dest="options",
-                       help="a vendor option, e.g. toggl.quota_enforced=true (VALUE is JSON, or else a string)")
+                       help="a vendor switch, e.g. toggl.quota_enforced=true (VALUE is JSON, or else a string); "
+                            "`mockserver options` lists them")
     serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    sub.add_parser("options", help="list every vendor switch that --set and PATCH /__admin/options take")
     return p
+
+
+def list_options() -> int:
+    from mockserver.vendor import load
+
+    for vendor in load():
+        for option in vendor.options:
+            print(f"{vendor.name}.{option.describe()}")
+    return 0
 
 
 def vendor_options(pairs: list[str]) -> dict[str, dict]:
@@ -49,6 +60,8 @@ def vendor_options(pairs: list[str]) -> dict[str, dict]:
 def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
+    if args.command == "options":
+        return list_options()
     try:
         options = vendor_options(args.options)
     except ValueError as exc:

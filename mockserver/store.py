@@ -13,6 +13,7 @@ from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
+from mockserver.options import Options
 from mockserver.settings import Settings
 from mockserver.vendor import Vendor, VendorContext
 
@@ -33,21 +34,23 @@ class StateStore:
                 error = contracts.error(f"{name}/fixtures", self.fixtures.get(name, {}))
                 if error:
                     raise ValueError(f"fixtures: {error.replace('data', name, 1)}")
+        self.options = Options(vendors, self.fixtures, settings.extra)
 
     def _build(self, vendor: Vendor):
         context = VendorContext(
             fixture=self.fixtures.get(vendor.name, {}),
             fake=Fake(self.settings.seed, vendor.name),
             blobs=self.blobs,
-            options=self.settings.extra.get(vendor.name, {}),
+            options=self.options.values[vendor.name],
             clock=self.clock,
         )
         return vendor.make_state(context)
 
     def reset(self) -> None:
-        """Every vendor back to its fixtures; every stored blob dropped."""
+        """Every vendor back to its fixtures and the switches it started with; every stored blob dropped."""
         self.blobs.clear()
         self.states = {}
+        self.options.reset()
 
     def __getitem__(self, vendor: str):
         state = self.states.get(vendor)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Protocol, Seq
 from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.fixtures import Fake
+from mockserver.options import Option
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -69,7 +70,7 @@ class VendorContext:
     fixture: dict[str, Any]
     fake: Fake
     blobs: BlobStore
-    options: dict[str, Any]
+    options: dict[str, Any]            # the vendor's switches in force; a test may change them while it runs
     clock: Clock
 
 
@@ -143,6 +144,7 @@ class Vendor:
     make_state: Callable[[VendorContext], Any]
     operations: Sequence[Operation]
     wire: Wire
+    options: Sequence[Option] = ()                       # its switches, read live from VendorContext.options
     by_name: dict[str, Operation] = field(init=False, repr=False, compare=False)   # lower-case name -> row
 
     def __post_init__(self) -> None:

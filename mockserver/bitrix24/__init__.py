@@ -22,10 +22,10 @@ bucket X=50, Y=2/s → 503 ``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 4
 bitrix24.KEY=VALUE``.
 """
 
-from mockserver.bitrix24.models import BitrixState
+from mockserver.bitrix24.models import OPTIONS, BitrixState
 from mockserver.bitrix24.routes import OPERATIONS
 from mockserver.bitrix24.wire import WIRE
 from mockserver.vendor import Vendor
 
 VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", make_state=BitrixState,
-                operations=OPERATIONS, wire=WIRE)
+                operations=OPERATIONS, wire=WIRE, options=OPTIONS)

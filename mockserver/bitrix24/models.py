@@ -13,11 +13,21 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
+from mockserver.options import Option
 from mockserver.vendor import VendorContext
 
 PAGE = 50
 BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second
 OPERATING_LIMIT, OPERATING_WINDOW = 480.0, 600.0
+
+OPTIONS = [
+    Option("rate_limits", False, "apply the leaky bucket (503 QUERY_LIMIT_EXCEEDED) and the operating-time limit "
+                                 "(429 OPERATION_TIME_LIMIT)"),
+    Option("bucket_size", BUCKET_SIZE, "requests the leaky bucket holds"),
+    Option("bucket_drain", BUCKET_DRAIN, "requests the bucket drains per second"),
+    Option("operating_limit", OPERATING_LIMIT, "seconds a method may spend in 10 minutes before 429"),
+    Option("operating_cost", 0.0, "seconds counted per call on top of the real time spent"),
+]
 
 
 def iso(moment: float) -> str:
@@ -106,12 +116,7 @@ class BitrixState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
-        options = {**fixture.get("options", {}), **context.options}
-        self.rate_limits: bool = bool(options.get("rate_limits", False))
-        self.bucket_size: int = options.get("bucket_size", BUCKET_SIZE)
-        self.bucket_drain: float = options.get("bucket_drain", BUCKET_DRAIN)
-        self.operating_limit: float = options.get("operating_limit", OPERATING_LIMIT)
-        self.operating_cost: float = options.get("operating_cost", 0.0)      # seconds added per call
+        self.options = context.options                  # live: a test may switch them while the server runs
         self.signing_key = secrets.token_bytes(32)
         self.users: dict[int, User] = {}
         for u in fixture.get("users", []):
@@ -138,6 +143,26 @@ class BitrixState:
                           accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])))
         self.bucket: dict[str, tuple[float, float]] = {}                 # client -> (level, when)
         self.operating: dict[tuple[str, str], deque] = {}                # (auth, method) -> [(when, seconds)]
+
+    @property
+    def rate_limits(self) -> bool:
+        return bool(self.options["rate_limits"])
+
+    @property
+    def bucket_size(self) -> int:
+        return int(self.options["bucket_size"])
+
+    @property
+    def bucket_drain(self) -> float:
+        return float(self.options["bucket_drain"])
+
+    @property
+    def operating_limit(self) -> float:
+        return float(self.options["operating_limit"])
+
+    @property
+    def operating_cost(self) -> float:
+        return float(self.options["operating_cost"])
 
     def next_id(self, kind: str) -> int:
         self.ids[kind] += 1

@@ -21,10 +21,10 @@ and enforced with 402 only with the option ``quota_enforced: true``.
 Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``.
 """
 
-from mockserver.toggl.models import TogglState
+from mockserver.toggl.models import OPTIONS, TogglState
 from mockserver.toggl.routes import OPERATIONS
 from mockserver.toggl.wire import WIRE
 from mockserver.vendor import Vendor
 
 VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/",), entry_path="/api", make_state=TogglState,
-                operations=OPERATIONS, wire=WIRE)
+                operations=OPERATIONS, wire=WIRE, options=OPTIONS)

@@ -9,8 +9,17 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
+from mockserver.options import Option
 from mockserver.vendor import VendorContext
 
+OPTIONS = [
+    Option("quota_enforced", False, "answer 402 past the hourly request quota (it is always counted and shown in "
+                                    "the X-Toggl-Quota-* headers)"),
+    Option("error_body", "swagger", "error bodies as each route's Swagger declares them, or response.Error "
+                                    "objects everywhere", ("swagger", "object")),
+    Option("unknown_task_list", "404", "the attachment list of an unknown task: 404, or an empty list",
+           ("404", "empty")),
+]
 QUOTA_PER_PLAN = {"free": 30, "starter": 240, "premium": 600, "enterprise": 5000}
 DEFAULT_STORAGE_LIMIT = 1024 * 1024 * 1024
 
@@ -102,10 +111,7 @@ class TogglState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
-        options = {**fixture.get("options", {}), **context.options}
-        self.quota_enforced: bool = bool(options.get("quota_enforced", False))
-        self.error_body: str = options.get("error_body", "swagger")              # or "object"
-        self.unknown_task_list: str = options.get("unknown_task_list", "404")    # or "empty"
+        self.options = context.options                  # live: a test may switch them while the server runs
         self.organizations = {o["id"]: Organization(o["id"], o.get("name") or fake.title(2), o.get("plan", "premium"),
                                                     list(o.get("workspaces", [])),
                                                     o.get("storage_limit_bytes", DEFAULT_STORAGE_LIMIT),
@@ -126,6 +132,18 @@ class TogglState:
         self.next_ids = {"task": fixture.get("first_attachment_id", 1), "project": fixture.get("first_attachment_id", 1),
                          "tasks": max(self.tasks, default=0) + 1}
         self.quota: dict[tuple[int, int], list[float]] = {}      # (user, org) -> [window start, used]
+
+    @property
+    def quota_enforced(self) -> bool:
+        return bool(self.options["quota_enforced"])
+
+    @property
+    def error_body(self) -> str:
+        return str(self.options["error_body"])
+
+    @property
+    def unknown_task_list(self) -> str:
+        return str(self.options["unknown_task_list"])
 
     # -- auth and quota ---------------------------------------------------------------------------------------------
     def user_by_key(self, key: str) -> User | None:
