@@ -1,4 +1,5 @@
-"""The admin API under ``/__admin/``: health, reset, state, the request journal and the mock's own crashes."""
+"""The admin API under ``/__admin/``: health, reset, state, the request journal, the mock's own crashes, and what
+a test steers: fault rules, vendor switches and the clock."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from mockserver.faults import describe_errors
+from mockserver.options import unknown_vendor
 
 
 def _rt(request: Request):
@@ -83,6 +87,38 @@ async def clock(request: Request) -> Response:
     return JSONResponse({"time": rt.clock.time(), "now": rt.clock.now().isoformat(), "offset": rt.clock.offset})
 
 
+async def faults(request: Request) -> Response:
+    """``POST`` a rule (201 with its id), ``GET`` the rules with their hits, ``DELETE`` them all."""
+    rt = _rt(request)
+    if request.method == "POST":
+        try:
+            rule = rt.faults.add(await _json(request))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(rule.describe(), status_code=201)
+    if request.method == "DELETE":
+        rt.faults.clear()
+        return Response(status_code=204)
+    return JSONResponse({"faults": [rule.describe() for rule in rt.faults.rules]})
+
+
+async def fault(request: Request) -> Response:
+    """``DELETE /__admin/faults/{id}``: that rule gone (404 when there is none)."""
+    if _rt(request).faults.remove(request.path_params["rule_id"]):
+        return Response(status_code=204)
+    return JSONResponse({"error": f"no fault rule {request.path_params['rule_id']}"}, status_code=404)
+
+
+async def errors(request: Request) -> Response:
+    """The named errors a fault rule may use, per vendor (``?vendor=`` for one)."""
+    rt = _rt(request)
+    wanted = request.query_params.get("vendor")
+    served = [v.name for v in rt.vendors]
+    if wanted is not None and wanted not in served:
+        return JSONResponse({"error": unknown_vendor(wanted, served)}, status_code=400)
+    return JSONResponse({name: describe_errors(name) for name in served if wanted in (None, name)})
+
+
 async def crashes(request: Request) -> Response:
     """The requests the mock itself failed on since the last reset, each with its traceback."""
     return JSONResponse({"crashes": _rt(request).crashes})
@@ -96,5 +132,8 @@ def routes() -> list[Route]:
         Route("/__admin/requests", requests, methods=["GET", "DELETE"]),
         Route("/__admin/crashes", crashes, methods=["GET"]),
         Route("/__admin/options", options, methods=["GET", "PATCH"]),
+        Route("/__admin/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/__admin/faults/{rule_id:int}", fault, methods=["DELETE"]),
+        Route("/__admin/errors", errors, methods=["GET"]),
         Route("/__admin/clock", clock, methods=["GET", "POST"]),
     ]

@@ -17,6 +17,7 @@ from mockserver import vendor as vendor_registry
 from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.contracts import Contracts
+from mockserver.faults import FaultMiddleware, Faults
 from mockserver.journal import Journal, JournalMiddleware
 from mockserver.settings import Settings
 from mockserver.store import StateStore
@@ -33,6 +34,7 @@ class Runtime:
     journal: Journal
     store: StateStore
     clock: Clock
+    faults: Faults
     crashes: list[dict[str, Any]] = field(default_factory=list)   # the mock's own failures, since the last reset
 
     def reset(self) -> None:
@@ -40,6 +42,7 @@ class Runtime:
         self.journal.clear()
         self.crashes.clear()
         self.clock.reset()
+        self.faults.clear()
 
     def vendor_for(self, path: str) -> Vendor | None:
         for vendor in self.vendors:
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         journal=Journal(settings.journal_size, settings.journal_body_limit),
         store=StateStore(vendors, settings, blobs, contracts, clock),
         clock=clock,
+        faults=Faults(vendors, settings.seed),
     )
 
     @contextlib.asynccontextmanager
@@ -105,4 +109,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: route_miss, 405: route_miss})
     app.state.runtime = rt
     app.add_middleware(JournalMiddleware, journal=rt.journal, vendor_of=rt.vendor_of)
+    app.add_middleware(FaultMiddleware, faults=rt.faults)          # outermost: it holds the connection
     return app

@@ -19,6 +19,7 @@ from typing import Any, Callable
 access_log = logging.getLogger("taskmock.access")
 OPERATIONS = "taskmock.operations"      # what the pipeline leaves on the request's scope
 CRASH = "taskmock.crash"
+FAULTS = "taskmock.faults"              # the fault rules that acted on the request
 
 
 class Journal:
@@ -146,6 +147,7 @@ class JournalMiddleware:
                 "query": scope["query_string"].decode("latin-1"),
                 "operations": scope.get(OPERATIONS, []),
                 "crash": scope.get(CRASH),
+                "faults": scope.get(FAULTS, []),
                 "status": response["status"],
                 "_headers": scope["headers"],
                 "_response_headers": response["headers"],

@@ -6,7 +6,8 @@ binding (``-32602``), the call, then encoding (``-32603``). A body that does not
 ``-32700``. A non-empty top-level array is a batch: its elements run in order, each reply is encoded on its
 own, notifications (``id`` absent or null) add nothing, and an ``HttpAbort`` from any element replaces the whole
 reply. The vendor supplies the JSON codec, the request contract, ``authenticate`` and the procedures, which
-``procedures_from`` makes of its operation table. ``handle`` tells ``on_call`` the name of each procedure it runs.
+``procedures_from`` makes of its operation table. ``handle`` tells ``on_call`` the name of each procedure it is
+about to run, and who for; a ``ResultInstead`` raised there answers the call with its value.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ class InvalidParams(RpcError):
 
 class InternalError(RpcError):
     code, message = -32603, "Internal error"
+
+
+class ResultInstead(VendorError):
+    """Raised before a procedure runs (by ``on_call`` or ``before``): the call answers ``value`` instead."""
+    status, code = 200, 0
+    value: Any = None
 
 
 class EncodeError(Exception):
@@ -141,7 +148,8 @@ class JsonRpcServer:
         self.check_args = check_args
         self.headers = {"content-type": content_type}
 
-    def handle(self, body: bytes, credentials: Any, on_call: Callable[[str], None] = lambda name: None) -> Reply:
+    def handle(self, body: bytes, credentials: Any,
+               on_call: Callable[[str, Any], None] = lambda name, session: None) -> Reply:
         try:
             try:
                 payload = self.decode(body)
@@ -157,7 +165,7 @@ class JsonRpcServer:
     def _reply(self, body: bytes) -> Reply:
         return Reply(200, body, self.headers)
 
-    def _process(self, element: Any, credentials: Any, on_call: Callable[[str], None]) -> bytes | None:
+    def _process(self, element: Any, credentials: Any, on_call: Callable[[str, Any], None]) -> bytes | None:
         if not isinstance(element, (dict, list)):
             return self._error(ParseError(), None)
         if not isinstance(element, dict) or not self.is_valid_request(element):
@@ -168,13 +176,16 @@ class JsonRpcServer:
             proc = self.procedures.get(element["method"].lower())
             if proc is None:
                 raise MethodNotFound()
-            on_call(proc.name)
-            if self.before is not None:
-                self.before(proc, session)
-            args = bind_arguments(proc, element.get("params"))
-            if self.check_args is not None:
-                self.check_args(proc, args)
-            result = proc.func(session, *args)
+            try:
+                on_call(proc.name, session)
+                if self.before is not None:
+                    self.before(proc, session)
+                args = bind_arguments(proc, element.get("params"))
+                if self.check_args is not None:
+                    self.check_args(proc, args)
+                result = proc.func(session, *args)
+            except ResultInstead as instead:
+                result = instead.value
             if request_id is None:
                 return None
             try:

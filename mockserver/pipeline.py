@@ -18,13 +18,14 @@ import logging
 import time
 import traceback
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Collection
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockserver.downloads import Download, file_response
+from mockserver.faults import RawAnswer
 from mockserver.journal import CRASH, OPERATIONS
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
@@ -37,6 +38,14 @@ log = logging.getLogger("taskmock")
 def note(request: Request, name: str) -> None:
     """Record that this request ran operation ``name`` (once per sub-call of a batch)."""
     request.scope.setdefault(OPERATIONS, []).append(name)
+
+
+def arrive(request: Request, vendor: Vendor, name: str, users: Collection[str]) -> None:
+    """Operation ``name`` is about to run for one of ``users``: the fault rules of the server may act now
+    (raise the vendor's error or a raw answer, or mark a latency or a drop)."""
+    faults = request.app.state.runtime.faults
+    if faults.rules:
+        faults.apply(request, vendor.name, name, users)
 
 
 def crashed(request: Request, vendor: Vendor) -> None:
@@ -57,6 +66,8 @@ async def answer(exchange: Exchange, work: Callable[[], Awaitable[Response]]) ->
     wire = exchange.vendor.wire
     try:
         return await work()
+    except RawAnswer as raw:
+        return raw.response()
     except VendorError as exc:
         return wire.error(exchange, exc)
     except Exception:
@@ -77,6 +88,7 @@ def serve(vendor: Vendor, op: Operation, contracts: Contracts) -> Callable[[Requ
 
         async def work() -> Response:
             call = exchange.call = await wire.call(exchange, contracts)
+            arrive(request, vendor, op.name, wire.users(call))
             result = await handler(call) if is_async else handler(call)
             return wire.reply(call, result)
 
@@ -114,6 +126,10 @@ class RouteWire(ABC):
     @abstractmethod
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         """A vendor error as the vendor answers it."""
+
+    def users(self, call: Any) -> Collection[str]:
+        """The caller as a fault rule's ``user`` may name him: ids, logins, e-mails."""
+        return ()
 
     def route_miss(self, request: Request, status: int) -> Response | None:
         return None

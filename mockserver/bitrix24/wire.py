@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl, quote
 from xml.etree import ElementTree
 
@@ -24,7 +24,7 @@ from mockserver.bitrix24.models import BitrixState, User
 from mockserver.contracts import Contracts
 from mockserver.downloads import Download, file_response
 from mockserver.multipart import MultipartError, is_multipart, parse_form
-from mockserver.pipeline import answer, note
+from mockserver.pipeline import answer, arrive, note
 from mockserver.vendor import Call as BaseCall
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
@@ -273,8 +273,9 @@ def _xml(parent: ElementTree.Element, value: Any) -> None:
         parent.text = str(value)
 
 
-def response(body: dict[str, Any], status: int = 200, as_xml: bool = False) -> Response:
-    headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+def response(body: dict[str, Any], status: int = 200, as_xml: bool = False,
+             extra: Mapping[str, str] = {}) -> Response:
+    headers = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff", **extra}
     if as_xml:
         root = ElementTree.Element("response")
         _xml(root, body)
@@ -309,15 +310,21 @@ class Wire:
                     else await read_params(request, state)
                 who = identify(state, request, route, params)
                 inbound = http.Inbound(request)
+                users = {str(who.user.id), who.user.email}
+
+                def on_call(name: str) -> None:
+                    note(request, name)
+                    arrive(request, vendor, name, users)
+
                 if op is None:
-                    result, block = methods.invoke(state, who, inbound, method, params, lambda n: note(request, n))
+                    result, block = methods.invoke(state, who, inbound, method, params, on_call)
                     if isinstance(result, Page):
                         return response(render.success(result.items, block, result.total, result.next_start),
                                         as_xml=as_xml)
                     return response(render.success(result, block), as_xml=as_xml)
-                note(request, op.name)
                 exchange.op = op
-                call = Call(state, inbound, op, contracts, who, methods, lambda n: note(request, n))
+                on_call(op.name)
+                call = Call(state, inbound, op, contracts, who, methods, on_call)
                 if op.name == "upload":
                     return response(await op.handler(call, params), as_xml=as_xml)
                 if op.name == "download":
@@ -354,7 +361,7 @@ class Wire:
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if not isinstance(exc, errors.BitrixError):
             exc = errors.InternalServerError()
-        return response(render.error_body(exc), exc.status, exchange.request.scope.get(XML, False))
+        return response(render.error_body(exc), exc.status, exchange.request.scope.get(XML, False), exc.headers)
 
     def route_miss(self, request: Request, status: int) -> Response | None:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mockserver.jsonrpc import (  # noqa: F401  (re-exported: Kanboard's own JSON-RPC errors)
     HttpAbort,
+    ResultInstead,
     InternalError,
     InvalidParams,
     InvalidRequest,
@@ -54,3 +55,8 @@ class RequestEntityTooLarge(HttpAbort):
                                b"<center><h1>413 Request Entity Too Large</h1></center>\r\n"
                                b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
                          {"content-type": "text/html"})
+
+
+class FalseResult(ResultInstead):
+    """A procedure that answers ``false``: how Kanboard says a write failed (a fault rule may ask for it)."""
+    message, value = "false", False

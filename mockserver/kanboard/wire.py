@@ -17,7 +17,7 @@ from mockserver.jsonrpc import HttpAbort, JsonRpcServer, Procedure, procedures_f
 from mockserver.kanboard import handlers, render
 from mockserver.kanboard.errors import PhpFatalError, RequestEntityTooLarge
 from mockserver.kanboard.models import KanboardState
-from mockserver.pipeline import answer, note
+from mockserver.pipeline import answer, arrive, note
 from mockserver.vendor import Exchange, Vendor, VendorError
 
 MAX_BODY = 32 * 1024 * 1024      # nginx client_max_body_size in Kanboard's Docker image
@@ -69,7 +69,12 @@ class Wire:
                     raise RequestEntityTooLarge() from None
                 custom = request.headers.get(state.auth_header) if state.auth_header else None
                 credentials = handlers.Credentials(state, request.headers.get("authorization"), custom)
-                reply = server.handle(body, credentials, lambda name: note(request, name))
+                def on_call(name: str, session: handlers.Session) -> None:
+                    note(request, name)
+                    user = session.user
+                    arrive(request, vendor, name, {user.username, str(user.id)} if user else {"jsonrpc"})
+
+                reply = server.handle(body, credentials, on_call)
                 return Response(reply.body, reply.status, headers=reply.headers)
 
             return await answer(exchange, work)

@@ -16,6 +16,16 @@ class OnlyofficeError(VendorError):
         return self.hresult
 
 
+class InternalServerError(OnlyofficeError):
+    """Any exception the API does not map: 500 with its message (what the mock answers when it fails itself)."""
+
+
+class ServiceUnavailable(OnlyofficeError):
+    """A cloud portal's rate limit (500 requests in 10 s per IP): 503 with ``Retry-After`` (documented); the
+    body in the envelope is inferred."""
+    status, message, headers = 503, "Service Unavailable", {"Retry-After": "10"}
+
+
 class ItemNotFound(OnlyofficeError):
     status, message, hresult = 404, "Item not found", -2147467259
 

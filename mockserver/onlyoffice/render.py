@@ -1,18 +1,12 @@
-"""ONLYOFFICE wire format: the response envelope, Json.NET's JSON (camelCase, ``/`` escaped as ``\\/``, dates
-with 7 fractional digits) and the XML that ``XmlNodeConverter`` makes of it for ``.xml``/``.tml`` paths, and the
-object wrappers (person, FileWrapper, TaskWrapper, TaskWrapperFull, ProjectWrapperFull)."""
+"""ONLYOFFICE shapes: the response envelope, dates with 7 fractional digits, and the object wrappers (person,
+FileWrapper, TaskWrapper, TaskWrapperFull, ProjectWrapperFull)."""
 
 from __future__ import annotations
 
-import json
-import secrets
 from datetime import datetime, timezone
 from typing import Any
-from xml.etree import ElementTree
 
-from starlette.responses import Response
-
-from mockserver.onlyoffice.errors import OnlyofficeError, Unauthorized
+from mockserver.onlyoffice.errors import OnlyofficeError
 from mockserver.onlyoffice.models import File, OnlyofficeState, Project, Task, User
 
 DEFAULT_AVATAR = "/skins/default/images/default_user_photo_size_32-32.png"
@@ -155,45 +149,3 @@ def error_envelope(exc: OnlyofficeError, start_index: int = 0) -> dict[str, Any]
     body.update({"status": 1, "statusCode": exc.status,
                  "error": {"message": exc.message, "hresult": exc.hresult, "data": {}}})
     return body
-
-
-def json_text(body: Any) -> str:
-    """Json.NET with the portal's string converter: ``/`` written as ``\\/``, non-ASCII raw."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")
-
-
-def _xml_value(parent: ElementTree.Element, name: str, value: Any) -> None:
-    if isinstance(value, list):                 # no wrapper: one sibling per item; [] leaves nothing
-        for item in value:
-            _xml_value(parent, name, item)
-        return
-    element = ElementTree.SubElement(parent, name)
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _xml_value(element, key, inner)
-    elif isinstance(value, bool):
-        element.text = "true" if value else "false"
-    elif value is not None:
-        element.text = str(value)
-
-
-def xml_text(body: dict[str, Any]) -> str:
-    """``XmlNodeConverter`` on ``{"result": body}``: no declaration, no indentation."""
-    root = ElementTree.Element("result")
-    for key, value in body.items():
-        _xml_value(root, key, value)
-    return ElementTree.tostring(root, encoding="unicode", short_empty_elements=True)
-
-
-def response(body: dict[str, Any], status: int, as_xml: bool) -> Response:
-    headers = {"ETag": secrets.token_hex(8), "Cache-Control": "private, max-age=0"}
-    if as_xml:
-        return Response(xml_text(body).encode("utf-8"), status, headers=headers,
-                        media_type="text/xml; charset=UTF-8")
-    return Response(json_text(body).encode("utf-8"), status, headers=headers,
-                    media_type="application/json; charset=UTF-8")
-
-
-def unauthorized(exc: Unauthorized, host: str) -> Response:
-    headers = {"WWW-Authenticate": f'Basic Realm="{host}"'} if exc.header_sent else {}
-    return Response(b"Unauthorized", 401, headers=headers, media_type="text/html")

@@ -1,14 +1,16 @@
 """ONLYOFFICE on the wire: authentication (cookie, Basic, Bearer or a raw token), the API binder's parameters
 (route values, query string and body, JSON, XML or a form, merged and looked up in any case), and the answer:
-the response envelope in JSON or, for an ``.xml``/``.tml`` path whose request is not ``application/json``,
-in XML; a 401 outside the envelope."""
+the response envelope in Json.NET's JSON (``/`` escaped as ``\\/``, non-ASCII raw) or, for an ``.xml``/``.tml``
+path whose request is not ``application/json``, the XML that ``XmlNodeConverter`` makes of it; a 401 outside
+the envelope."""
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection, Mapping
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree
 
@@ -156,8 +158,51 @@ def wants_xml(request: Request) -> bool:
         "content-type", "").lower().startswith("application/json")
 
 
+def json_text(body: Any) -> str:
+    """Json.NET with the portal's string converter: ``/`` written as ``\\/``, non-ASCII raw."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")
+
+
+def _xml_value(parent: ElementTree.Element, name: str, value: Any) -> None:
+    if isinstance(value, list):                 # no wrapper: one sibling per item; [] leaves nothing
+        for item in value:
+            _xml_value(parent, name, item)
+        return
+    element = ElementTree.SubElement(parent, name)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _xml_value(element, key, inner)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def xml_text(body: dict[str, Any]) -> str:
+    """``XmlNodeConverter`` on ``{"result": body}``: no declaration, no indentation."""
+    root = ElementTree.Element("result")
+    for key, value in body.items():
+        _xml_value(root, key, value)
+    return ElementTree.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def response(body: dict[str, Any], status: int, as_xml: bool, extra: Mapping[str, str] = {}) -> Response:
+    """Json.NET's JSON, or the XML of ``XmlNodeConverter``, with the headers the server sends."""
+    headers = {"ETag": secrets.token_hex(8), "Cache-Control": "private, max-age=0", **extra}
+    if as_xml:
+        return Response(xml_text(body).encode("utf-8"), status, headers=headers,
+                        media_type="text/xml; charset=UTF-8")
+    return Response(json_text(body).encode("utf-8"), status, headers=headers,
+                    media_type="application/json; charset=UTF-8")
+
+
+def unauthorized(exc: errors.Unauthorized, host: str) -> Response:
+    headers = {"WWW-Authenticate": f'Basic Realm="{host}"'} if exc.header_sent else {}
+    return Response(b"Unauthorized", 401, headers=headers, media_type="text/html")
+
+
 class Wire(RouteWire):
-    internal_error = errors.OnlyofficeError
+    internal_error = errors.InternalServerError
 
     async def call(self, exchange: Exchange, contracts: Contracts) -> Call:
         request, op, state = exchange.request, exchange.op, exchange.state
@@ -171,17 +216,20 @@ class Wire(RouteWire):
         call.start_index = max(params.integer("startIndex"), 0)
         return call
 
+    def users(self, call: Call) -> Collection[str]:
+        return {call.user.id, call.user.user_name, call.user.email} if call.user else ()
+
     def render(self, call: Call, result: Any) -> Response:
         status = call.op.status
-        return render.response(render.envelope(result, status, call.start_index), status, call.as_xml)
+        return response(render.envelope(result, status, call.start_index), status, call.as_xml)
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if isinstance(exc, errors.Unauthorized):
-            return render.unauthorized(exc, exchange.state.host)
+            return unauthorized(exc, exchange.state.host)
         if not isinstance(exc, errors.OnlyofficeError):
-            exc = errors.OnlyofficeError(exc.message)
+            exc = errors.InternalServerError(exc.message)
         start_index = exchange.call.start_index if exchange.call else 0
-        return render.response(render.error_envelope(exc, start_index), exc.status, wants_xml(exchange.request))
+        return response(render.error_envelope(exc, start_index), exc.status, wants_xml(exchange.request), exc.headers)
 
     def route_miss(self, request: Request, status: int) -> Response | None:
         """A route's path with a method it has no API method for: 404 "Method not found" in the envelope. A path
@@ -189,7 +237,7 @@ class Wire(RouteWire):
         if status != 405:
             return None
         exc = errors.MethodNotFound()
-        return render.response(render.error_envelope(exc), exc.status, wants_xml(request))
+        return response(render.error_envelope(exc), exc.status, wants_xml(request))
 
 
 WIRE = Wire()

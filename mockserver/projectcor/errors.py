@@ -42,5 +42,15 @@ class AttachmentNotFound(NotFound):
     message = "Attachment not found"
 
 
+class TooManyRequests(CorError):
+    """429, documented as "back off"; the text is inferred."""
+    status, message = 429, "Too many requests"
+
+
 class InternalServerError(CorError):
     status, message = 500, "Internal server error"
+
+
+class ServiceUnavailable(CorError):
+    """503, documented as "wait 5 minutes"; the text is inferred."""
+    status, message = 503, "Service unavailable"

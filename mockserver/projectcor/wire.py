@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection
 
 from starlette.responses import Response
 
@@ -50,11 +50,16 @@ class Wire(RouteWire):
             call.token = access_token(state, request.headers.get("authorization"))
         return call
 
+    def users(self, call: Call) -> Collection[str]:
+        return {str(call.token.user_id)} if call.token else ()
+
     def render(self, call: Call, result: Any) -> Response:
         return json_response(result, call.op.status)
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
-        return json_response({"message": exc.message}, exc.status)
+        response = json_response({"message": exc.message}, exc.status)
+        response.headers.update(exc.headers)
+        return response
 
 
 WIRE = Wire()

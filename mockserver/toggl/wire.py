@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Collection
 
 from starlette.responses import Response
 
@@ -76,6 +76,9 @@ class Wire(RouteWire):
             raise errors.QuotaExceeded(headers=quota)
         return Call(state, http.Inbound(request), op, contracts, user, organization, workspace_id, quota)
 
+    def users(self, call: Call) -> Collection[str]:
+        return {str(call.user.id), call.user.email}
+
     def reply(self, call: Call, result: Any) -> Response:
         response = super().reply(call, result)
         response.headers.update(call.quota)
@@ -96,7 +99,9 @@ class Wire(RouteWire):
         else:
             response = json_response({"error": exc.code, "error_description": exc.message,
                                       "trace_id": secrets.token_hex(16)}, exc.status)
-        response.headers.update(call.quota if call else exc.headers)
+        response.headers.update(exc.headers or (call.quota if call else {}))
+        if isinstance(exc, errors.QuotaExceeded) and not exc.headers:
+            response.headers["X-Toggl-Quota-Remaining"] = "0"      # a 402 named by a fault rule: none left
         return response
 
 
