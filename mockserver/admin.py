@@ -78,7 +78,7 @@ async def clock(request: Request) -> Response:
     if request.method == "POST":
         try:
             body = await _json(request)
-            seconds = body["advance"] if isinstance(body, dict) else None
+            seconds = body.get("advance") if isinstance(body, dict) else None
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
                 raise ValueError('the body is {"advance": seconds}')
             rt.clock.advance(seconds)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from mockserver.options import parse_pairs
 from mockserver.vendor import REGISTRY
 from mockserver.settings import Settings
 
@@ -41,31 +41,15 @@ def list_options() -> int:
     return 0
 
 
-def vendor_options(pairs: list[str]) -> dict[str, dict]:
-    """``["toggl.quota_enforced=true"]`` -> ``{"toggl": {"quota_enforced": True}}``."""
-    options: dict[str, dict] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        vendor, dot, name = key.partition(".")
-        if not sep or not dot or not name:
-            raise ValueError(f"--set {pair!r}: expected VENDOR.KEY=VALUE")
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = raw
-        options.setdefault(vendor, {})[name] = value
-    return options
-
-
 def main(argv: list[str] | None = None) -> int:
     cli = parser()
     args = cli.parse_args(argv)
     if args.command == "options":
         return list_options()
     try:
-        options = vendor_options(args.options)
+        options = parse_pairs(args.options)
     except ValueError as exc:
-        cli.error(str(exc))
+        cli.error(f"--set {exc}")
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
                         seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls)
     from mockserver.app import create_app

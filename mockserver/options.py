@@ -7,6 +7,7 @@ known; nothing of a refused change is applied."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -43,6 +44,23 @@ class Option:
     def describe(self) -> str:
         values = " | ".join(self.choices) if self.choices else self.kind
         return f"{self.name} ({values}, default {_text(self.default)}): {self.help}"
+
+
+def parse_pairs(pairs: list[str]) -> dict[str, dict[str, Any]]:
+    """``["toggl.quota_enforced=true"]`` -> ``{"toggl": {"quota_enforced": True}}``: VALUE is JSON, or else the
+    string as written (what ``--set`` and the ``taskmock_options`` ini option take)."""
+    options: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        vendor, dot, name = key.partition(".")
+        if not sep or not dot or not name:
+            raise ValueError(f"{pair!r}: expected VENDOR.KEY=VALUE")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        options.setdefault(vendor, {})[name] = value
+    return options
 
 
 def unknown_vendor(name: str, served: list[str]) -> str:

@@ -10,7 +10,14 @@ enough.
 - ``taskmock_asgi``: a fresh app in-process, no socket: ``taskmock_asgi.post(path, ...)`` answers an
   ``httpx.Response`` through httpx's ASGI transport (``get``, ``put`` and ``delete`` likewise); ``taskmock_asgi.async_client()`` for async tests.
 
-Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmock_seed``.
+Settings come from ini options: ``taskmock_fixtures`` (a fixture file), ``taskmock_seed``, ``taskmock_options``
+(``VENDOR.KEY=VALUE`` lines, the switches the server starts with).
+
+A test steers the mock through its handle: ``fault(vendor, ...)`` (a context manager too), ``options(vendor,
+**values)``, ``advance(seconds)``, and checks it with ``assert_called`` / ``assert_not_called``; the marker
+``@pytest.mark.taskmock(options={vendor: {...}}, faults=[{...}])`` sets switches and faults before the test.
+When a test fails, its report has a ``taskmock requests`` section: each request it sent, with its operations
+and status.
 
 A request on which the mock itself failed (an exception that is no vendor's answer: a bug of taskmock) is
 answered as the vendor's internal error, and the ``taskmock``, ``taskmock_https`` and ``taskmock_asgi``
@@ -22,23 +29,44 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
+from mockserver.options import parse_pairs
 from mockserver.settings import Settings
+
+HANDLE = pytest.StashKey["_Handle"]()          # the handle a test used, for its failure report
 
 
 def pytest_addoption(parser):
     parser.addini("taskmock_fixtures", "fixture file for the taskmock server", default="")
     parser.addini("taskmock_seed", "seed of taskmock's fake data", default="0")
+    parser.addini("taskmock_options", "switches the taskmock server starts with, VENDOR.KEY=VALUE a line",
+                  type="linelist", default=[])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "taskmock(options=None, faults=None): vendor switches ({vendor: {key: "
+                                       "value}}) and fault rules ([{vendor: ..., ...}]) set before the test")
 
 
 def settings_from(config) -> Settings:
     fixtures = config.getini("taskmock_fixtures")
     return Settings(host="127.0.0.1", port=0, fixtures=Path(config.rootpath, fixtures) if fixtures else None,
-                    seed=int(config.getini("taskmock_seed") or 0))
+                    seed=int(config.getini("taskmock_seed") or 0),
+                    extra=parse_pairs(config.getini("taskmock_options")))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    handle = item.stash.get(HANDLE, None)
+    if handle is not None and report.when == "call" and report.failed:
+        report.sections.append(("taskmock requests", handle.describe_requests()))
 
 
 class VendorHandle:
@@ -84,6 +112,81 @@ class _Handle:
         return self._call(lambda: self._runtime().journal.entries(vendor=vendor, method=method, path=path,
                                                                   operation=operation))
 
+    def fault(self, vendor: str, **rule: Any) -> "Fault":
+        """Add a fault rule (the fields of ``POST /__admin/faults``: operation, user, error, status, body, headers,
+        latency_ms, drop, times, after, probability); ValueError says what is wrong with it. The returned
+        ``Fault`` removes the rule when used as a context manager, at its exit."""
+        added = self._call(lambda: self._runtime().faults.add({"vendor": vendor, **rule}))
+        return Fault(self, added.id)
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The rules in force, with their hits and what remains."""
+        return self._call(lambda: [rule.describe() for rule in self._runtime().faults.rules])
+
+    def options(self, vendor: str, **values: Any) -> None:
+        """Set some of a vendor's switches while the server runs; a reset puts back those it started with."""
+        self._call(lambda: self._runtime().store.options.patch({vendor: values}))
+
+    def advance(self, seconds: float) -> None:
+        """Move the server's clock forward: tokens expire, rate limits drain, quotas reset, without sleeping."""
+        self._call(lambda: self._runtime().clock.advance(seconds))
+
+    def calls(self, vendor: str | None = None) -> Counter[tuple[str, str]]:
+        """How many times each ``(vendor, operation)`` ran, a batch's sub-calls one by one."""
+        counted: Counter[tuple[str, str]] = Counter()
+        for entry in self.requests(vendor=vendor):
+            counted.update((entry["vendor"], name) for name in entry["operations"])
+        return counted
+
+    def assert_called(self, vendor: str | None = None, operation: str | None = None,
+                      times: int | None = None) -> None:
+        """``operation`` (of ``vendor``, or any operation of it) ran, ``times`` times when given; the message
+        lists what ran instead."""
+        done = self._count(vendor, operation)
+        if (times is None and done == 0) or (times is not None and done != times):
+            wanted = f"{times} time(s)" if times is not None else "at least once"
+            raise AssertionError(f"taskmock: expected {self._what(vendor, operation)} {wanted}, it ran {done} "
+                                 f"time(s); {self._ran(vendor)}")
+
+    def assert_not_called(self, vendor: str | None = None, operation: str | None = None) -> None:
+        done = self._count(vendor, operation)
+        if done:
+            raise AssertionError(f"taskmock: expected no {self._what(vendor, operation)}, it ran {done} time(s); "
+                                 f"{self._ran(vendor)}")
+
+    def _count(self, vendor: str | None, operation: str | None) -> int:
+        wanted = operation.lower() if operation else None
+        return sum(n for (v, name), n in self.calls(vendor).items() if wanted in (None, name.lower()))
+
+    @staticmethod
+    def _what(vendor: str | None, operation: str | None) -> str:
+        if operation:
+            return f"{vendor} {operation}" if vendor else operation
+        return f"a call to {vendor}" if vendor else "a call"
+
+    def _ran(self, vendor: str | None) -> str:
+        ran = self.calls(vendor)
+        if not ran:
+            return "nothing ran" + (f" on {vendor}" if vendor else "")
+        return "what ran: " + ", ".join(f"{v} {name} x{n}" for (v, name), n in sorted(ran.items()))
+
+    def describe_requests(self) -> str:
+        """This test's requests, one a line: method, path, operations, status (and faults, crashes)."""
+        lines = []
+        for e in self.requests():
+            extra = (f"  faults {e['faults']}" if e["faults"] else "") + ("  CRASHED" if e["crash"] else "")
+            lines.append(f"{e['method']} {e['path']} {','.join(e['operations']) or '-'} -> {e['status']}{extra}")
+        return "\n".join(lines) or "(no request)"
+
+    def steer(self, marker: Any) -> None:
+        """Apply a ``@pytest.mark.taskmock(options=..., faults=...)`` marker."""
+        if marker is None:
+            return
+        for vendor, values in (marker.kwargs.get("options") or {}).items():
+            self.options(vendor, **values)
+        for rule in marker.kwargs.get("faults") or ():
+            self.fault(**rule)
+
     def crashes(self) -> list[dict[str, Any]]:
         """The requests the mock itself failed on since the last reset, each with its traceback."""
         return self._call(lambda: list(self._runtime().crashes))
@@ -104,6 +207,32 @@ class _Handle:
             states = self._runtime().store.all()
             return {n: s.snapshot() for n, s in states.items() if vendor is None or n == vendor}
         return self._call(snapshot)
+
+
+class Fault:
+    """A fault rule of a running server; as a context manager it removes the rule at its exit."""
+
+    def __init__(self, handle: _Handle, rule_id: int):
+        self.handle = handle
+        self.id = rule_id
+
+    def describe(self) -> dict[str, Any] | None:
+        """The rule with its hits and what remains, or None once removed."""
+        return next((r for r in self.handle.faults() if r["id"] == self.id), None)
+
+    @property
+    def hits(self) -> int:
+        found = self.describe()
+        return found["hits"] if found else 0
+
+    def remove(self) -> None:
+        self.handle._call(lambda: self.handle._runtime().faults.remove(self.id))
+
+    def __enter__(self) -> "Fault":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
 
 
 class LiveServer(_Handle):
@@ -204,28 +333,32 @@ def taskmock_https_server(pytestconfig):
     yield from _session_server(pytestconfig, tls=True)
 
 
+def _for_the_test(handle: _Handle, request: pytest.FixtureRequest) -> Iterator[_Handle]:
+    """Reset, steered by the test's marker, reported on if it fails, failed if it crashed the mock."""
+    handle.reset()
+    handle.steer(request.node.get_closest_marker("taskmock"))
+    request.node.stash[HANDLE] = handle
+    yield handle
+    handle.check_crashes()
+
+
 @pytest.fixture
-def taskmock(taskmock_server):
+def taskmock(taskmock_server, request):
     """The session's live server, reset to its fixtures; the test fails if a request of it crashed the mock."""
-    taskmock_server.reset()
-    yield taskmock_server
-    taskmock_server.check_crashes()
+    yield from _for_the_test(taskmock_server, request)
 
 
 @pytest.fixture
-def taskmock_https(taskmock_https_server):
+def taskmock_https(taskmock_https_server, request):
     """The same over HTTPS; ``.ca_path`` is the CA file to trust."""
-    taskmock_https_server.reset()
-    yield taskmock_https_server
-    taskmock_https_server.check_crashes()
+    yield from _for_the_test(taskmock_https_server, request)
 
 
 @pytest.fixture
-def taskmock_asgi(pytestconfig):
+def taskmock_asgi(pytestconfig, request):
     """A fresh app in-process, no socket; the test fails if a request of it crashed the mock."""
     handle = AsgiHandle(settings_from(pytestconfig))
     try:
-        yield handle
-        handle.check_crashes()
+        yield from _for_the_test(handle, request)
     finally:
         handle.close()

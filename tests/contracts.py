@@ -209,6 +209,6 @@ CHECKS: dict[str, Callable[[Contracts, Vendor, dict[str, Any]], None]] = {
 def check_journal(contracts: Contracts, vendors: list[Vendor], entries: list[dict[str, Any]]) -> None:
     by_name = {v.name: v for v in vendors}
     for entry in entries:
-        if entry["vendor"] is None:
-            continue                          # a path of no vendor: the router's own 404
+        if entry["vendor"] is None or entry["faults"]:
+            continue                          # a path of no vendor (the router's 404), or a fault's answer
         CHECKS[entry["vendor"]](contracts, by_name[entry["vendor"]], entry)

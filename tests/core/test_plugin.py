@@ -61,3 +61,71 @@ def test_token(taskmock):
 ''')
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+STEERING_TESTS = '''
+import httpx
+import pytest
+
+VERSION = {"jsonrpc": "2.0", "method": "getVersion", "id": 1}
+
+
+def version(taskmock):
+    return httpx.post(taskmock.kanboard.url, auth=("jsonrpc", taskmock.kanboard.token), json=VERSION)
+
+
+def test_a_fault_as_a_context_manager(taskmock):
+    with taskmock.fault("kanboard", operation="getVersion", error="PhpFatalError") as fault:
+        assert (version(taskmock).status_code, fault.hits) == (500, 1)
+    assert version(taskmock).status_code == 200 and taskmock.faults() == []
+
+
+def test_a_wrong_rule_says_why(taskmock):
+    with pytest.raises(ValueError, match="kanboard has no error 'Nope'"):
+        taskmock.fault("kanboard", error="Nope")
+
+
+@pytest.mark.taskmock(options={"toggl": {"error_body": "object"}},
+                      faults=[{"vendor": "kanboard", "operation": "getVersion", "error": "FalseResult"}])
+def test_the_marker_steers_before_the_test(taskmock):
+    assert version(taskmock).json()["result"] is False
+    assert taskmock.state() and taskmock.faults()[0]["hits"] == 1
+
+
+def test_the_marker_is_gone_in_the_next_test(taskmock):
+    assert version(taskmock).json()["result"] == "1.2.53"
+
+
+def test_the_ini_switches_are_in_force(taskmock_asgi):
+    assert taskmock_asgi.get("/__admin/options").json()["toggl"]["quota_enforced"]["value"] is True
+
+
+def test_options_and_the_clock_from_the_handle(taskmock):
+    taskmock.options("toggl", error_body="object")
+    assert httpx.get(taskmock.url + "/__admin/options").json()["toggl"]["error_body"]["value"] == "object"
+    taskmock.advance(60)
+    assert httpx.get(taskmock.url + "/__admin/clock").json()["offset"] == 60
+
+
+def test_assert_called(taskmock_asgi):
+    taskmock_asgi.post("/jsonrpc.php", auth=("jsonrpc", taskmock_asgi.kanboard.token), json=[VERSION, VERSION])
+    taskmock_asgi.assert_called("kanboard", "getVersion", times=2)
+    taskmock_asgi.assert_not_called("kanboard", "createTaskFile")
+    with pytest.raises(AssertionError) as caught:
+        taskmock_asgi.assert_called("kanboard", "createTaskFile")
+    assert str(caught.value) == ("taskmock: expected kanboard createTaskFile at least once, it ran 0 time(s); "
+                                 "what ran: kanboard getVersion x2")
+
+
+def test_a_failing_test_reports_its_requests(taskmock):
+    version(taskmock)
+    assert False, "on purpose"
+'''
+
+
+def test_steering_from_a_test(pytester):
+    pytester.makeini("[pytest]\ntaskmock_options =\n    toggl.quota_enforced=true\n")
+    pytester.makepyfile(test_steering=STEERING_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7, failed=1)
+    result.stdout.fnmatch_lines(["*- taskmock requests -*", "POST /jsonrpc.php getVersion -> 200"])

@@ -57,7 +57,7 @@ def test_tokens_expire(taskmock_asgi):
                                auth=("cor-api-key", "cor-client-secret")).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert taskmock_asgi.get("/v1/me", headers=headers).status_code == 200
-    taskmock_asgi.app.state.runtime.clock.advance(3601)
+    taskmock_asgi.advance(3601)
     expired = taskmock_asgi.get("/v1/me", headers=headers)
     assert (expired.status_code, expired.json()) == (401, {"message": "Token expired"})
 
