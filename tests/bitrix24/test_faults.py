@@ -57,3 +57,23 @@ def test_b24pysdk_raises_expired_token_once_the_clock_passes_the_tokens_life(tas
     with pytest.raises(BitrixAPIExpiredToken):
         client.tasks.task.get(3701).result
     taskmock_https.assert_called("bitrix24", "tasks.task.get", times=1)
+
+
+def test_a_rule_on_a_method_acts_on_that_command_of_a_batch(taskmock):
+    taskmock.fault("bitrix24", operation="tasks.task.files.attach", error="OPERATION_TIME_LIMIT")
+    reply = httpx.post(f"{taskmock.url}/rest/{HOOK}/batch", json={"cmd": {
+        "attach": "tasks.task.files.attach?taskId=3701&fileId=1", "task": "tasks.task.get?taskId=3701"}})
+    body = reply.json()["result"]
+    assert reply.status_code == 200 and body["result"]["task"]["task"]["id"] == "3701"
+    assert body["result_error"] == {"attach": {"error": "OPERATION_TIME_LIMIT",
+                                               "error_description": "Method is blocked due to operation time limit."}}
+
+
+def test_time_blocks_and_dates_follow_the_clock(taskmock):
+    before = httpx.post(f"{taskmock.url}/rest/{HOOK}/tasks.task.get", json={"taskId": 3701}).json()["time"]
+    taskmock.advance(86400)
+    moved = httpx.post(f"{taskmock.url}/rest/{HOOK}/tasks.task.add", json={"fields": {
+        "TITLE": "later", "RESPONSIBLE_ID": 2}}).json()
+    assert moved["time"]["start"] - before["start"] >= 86400
+    assert moved["result"]["task"]["createdDate"][:10] == moved["time"]["date_start"][:10]
+    assert moved["time"]["date_start"][:10] != before["date_start"][:10]
