@@ -1,146 +1,97 @@
-"""Throughput and start-up time of the mock against a bare Starlette app, measured in the same run.
+"""Each vendor's list route against a bare Starlette app on the same server stack, measured in the same run.
 
-Both servers run as their own processes on the same uvicorn set-up; one asyncio load generator drives each in
-turn over loopback with many concurrent keep-alive connections, sending Kanboard ``getAllTaskFiles`` for a task
-with a few files (the mock) or the same request to a fixed JSON reply (the baseline). Prints requests/s of each,
-the server process's CPU time per request (read from /proc: it moves little with the machine's noise), the
-mock's ratio to the baseline, and the time from process start to ``/__admin/health`` answering 200.
+Both servers run as their own processes; one asyncio load generator drives each in turn over loopback with many
+concurrent keep-alive connections, sending each vendor's list route for a task with four files (the mock; a reply
+of about 1 KB) or the same request to a fixed 1 KB reply (the baseline). Rounds interleave the two, so drift on a
+noisy machine hits both. Prints, per vendor: requests/s of each, the ratio, p50/p99 latency of the mock, and the
+server's CPU time per request (read from /proc: it moves little with the machine's noise); then each server's
+time from process start to ``/__admin/health`` answering 200, and the mock's first answer of each vendor.
 
-    python bench/throughput.py [--connections 32] [--seconds 5] [--rounds 3]
+    python bench/throughput.py [--connections 32] [--seconds 3] [--rounds 3] [--vendor NAME ...]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-TOKEN = base64.b64encode(b"jsonrpc:kanboard-app-token").decode()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workloads import (  # noqa: E402
+    BARE, COR_CLIENT, MOCK, Measure, Workload, byte_compile, measure, median, seed, start, stop,
+)
+
+VENDORS = ["kanboard", "bitrix24", "toggl", "projectcor", "onlyoffice"]
 
 
-def request_bytes(host: str, body: bytes) -> bytes:
-    return (f"POST /jsonrpc.php HTTP/1.1\r\nHost: {host}\r\nAuthorization: Basic {TOKEN}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
-
-
-def start(command: list[str]) -> tuple[subprocess.Popen, str, float, float]:
-    """Start a server; return it, its URL, and seconds from process start to health answering 200 and to the
-    first answer on /jsonrpc.php (the mock builds a vendor's state on its first request)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    url = process.stdout.readline().strip()
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/__admin/health", timeout=2) as response:
-                if response.status == 200:
-                    ready = time.perf_counter() - started
-                    break
-        except OSError:
-            time.sleep(0.002)
-    body = json.dumps({"jsonrpc": "2.0", "method": "getVersion", "id": 1}).encode()
-    request = urllib.request.Request(url + "/jsonrpc.php", data=body, method="POST",
-                                     headers={"Authorization": f"Basic {TOKEN}"})
-    urllib.request.urlopen(request).read()
-    return process, url, ready, time.perf_counter() - started
-
-
-async def drive(url: str, payload: bytes, connections: int, seconds: float) -> float:
-    host, port = url.split("//")[1].split(":")
-    deadline = time.perf_counter() + seconds
-    counts = [0] * connections
-
-    async def one(index: int) -> None:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        while time.perf_counter() < deadline:
-            writer.write(payload)
-            head = await reader.readuntil(b"\r\n\r\n")
-            assert head.startswith(b"HTTP/1.1 200"), head
-            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-            await reader.readexactly(length)
-            counts[index] += 1
-        writer.close()
-
-    began = time.perf_counter()
-    await asyncio.gather(*(one(i) for i in range(connections)))
-    return sum(counts) / (time.perf_counter() - began)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def seed_files(url: str) -> None:
-    for name in ("b.txt", "A.png", "c.pdf", "notes.md"):
-        data = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"x" * 200).decode()
-        body = json.dumps({"jsonrpc": "2.0", "method": "createTaskFile", "params": [1, 1, name, data], "id": 1})
-        request = urllib.request.Request(url + "/jsonrpc.php", data=body.encode(), method="POST",
-                                         headers={"Authorization": f"Basic {TOKEN}"})
-        urllib.request.urlopen(request).read()
-
-
-def byte_compile() -> None:
-    """Compile the package's modules as ``pip install`` does. Without it, a machine that sets
-    PYTHONDONTWRITEBYTECODE (this one does) compiles every module from source at every start: 60-100 ms."""
-    import compileall
-    import mockserver
-    compileall.compile_dir(str(Path(mockserver.__file__).parent), quiet=1)
-    compileall.compile_file(str(HERE / "bare_app.py"), quiet=1)
+def first_answers(url: str, loads) -> dict[str, float]:
+    """Seconds each vendor's first answer took (its state, with its fake data, is built on first use). A fresh
+    ProjectCOR knows no token yet: its first request is the token call."""
+    took = {}
+    for load in loads:
+        if load.vendor == "projectcor":
+            load = Workload("projectcor", "POST", "/v1/oauth/token?grant_type=client_credentials", COR_CLIENT)
+        began = time.perf_counter()
+        request = urllib.request.Request(url + load.path, data=load.body or None, method=load.method,
+                                         headers=load.headers)
+        urllib.request.urlopen(request, timeout=10).read()
+        took[load.vendor] = time.perf_counter() - began
+    return took
 
 
 def main() -> None:
     byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--vendor", action="append", dest="vendors", choices=VENDORS)
     args = parser.parse_args()
-    body = json.dumps({"jsonrpc": "2.0", "method": "getAllTaskFiles", "params": [1], "id": 1}).encode()
-    servers = {
-        "bare starlette": [sys.executable, str(HERE / "bare_app.py")],
-        "taskmock": [sys.executable, "-m", "mockserver", "serve", "--port", "0"],          # every vendor
-    }
-    rates: dict[str, list[float]] = {name: [] for name in servers}
-    cpu: dict[str, list[float]] = {name: [] for name in servers}         # µs of server CPU per request
-    ready: dict[str, list[float]] = {name: [] for name in servers}
-    first: dict[str, list[float]] = {name: [] for name in servers}
-    for _ in range(args.rounds):                      # interleaved, so drift on a noisy machine hits both
-        for name, command in servers.items():
-            process, url, startup, first_answer = start(command)
-            try:
-                ready[name].append(startup)
-                first[name].append(first_answer)
-                if name == "taskmock":
-                    seed_files(url)
-                host = url.split("//")[1]
-                before = cpu_seconds(process.pid)
-                rate = asyncio.run(drive(url, request_bytes(host, body), args.connections, args.seconds))
-                rates[name].append(rate)
-                cpu[name].append((cpu_seconds(process.pid) - before) * 1e6 / (rate * args.seconds))
-            finally:
-                process.terminate()
-                process.wait(10)
-    for name in servers:
-        print(f"{name:15s} {statistics.median(rates[name]):8.0f} req/s   ready in "
-              f"{statistics.median(ready[name]) * 1000:6.1f} ms, first answer in "
-              f"{statistics.median(first[name]) * 1000:6.1f} ms, {statistics.median(cpu[name]):5.0f} µs CPU a "
-              f"request   (rounds: "
-              + ", ".join(f"{r:.0f}" for r in rates[name]) + ")")
-    ratio = statistics.median(rates["taskmock"]) / statistics.median(rates["bare starlette"])
-    print(f"throughput ratio taskmock / bare starlette: {ratio:.2f}")
-    print(f"startup ratio taskmock / bare starlette: "
-          f"{statistics.median(ready['taskmock']) / statistics.median(ready['bare starlette']):.2f}")
+    vendors = args.vendors or VENDORS
+    mock: dict[str, list[Measure]] = {v: [] for v in vendors}
+    bare: dict[str, list[Measure]] = {v: [] for v in vendors}
+    ready: dict[str, list[float]] = {"bare": [], "mock": []}
+    first: dict[str, list[float]] = {v: [] for v in vendors}
+    for _ in range(args.rounds):
+        process, url, took = start(MOCK)
+        try:
+            ready["mock"].append(took)
+            probe = seed(url, vendors)
+            loads = {load.vendor: load for load in probe}
+            host = url.split("//")[1]
+            for vendor in vendors:
+                mock[vendor].append(measure(process, url, loads[vendor].raw(host), args.connections, args.seconds))
+        finally:
+            stop(process)
+        process, url, took = start(MOCK)           # a fresh mock: how long each vendor's first answer takes
+        try:
+            for vendor, seconds in first_answers(url, [loads[v] for v in vendors]).items():
+                first[vendor].append(seconds + took)
+        finally:
+            stop(process)
+        process, url, took = start(BARE)
+        try:
+            ready["bare"].append(took)
+            host = url.split("//")[1]
+            for vendor in vendors:
+                bare[vendor].append(measure(process, url, loads[vendor].raw(host), args.connections, args.seconds))
+        finally:
+            stop(process)
+    print(f"{'vendor':11s} {'mock req/s':>10s} {'bare req/s':>10s} {'ratio':>6s} {'p50 ms':>7s} {'p99 ms':>7s} "
+          f"{'mock CPU µs':>11s} {'bare CPU µs':>11s}")
+    for vendor in vendors:
+        m, b = median(mock[vendor]), median(bare[vendor])
+        print(f"{vendor:11s} {m.rate:10.0f} {b.rate:10.0f} {m.rate / b.rate:6.2f} {m.p50:7.2f} {m.p99:7.2f} "
+              f"{m.cpu_us:11.0f} {b.cpu_us:11.0f}")
+    bare_ready = statistics.median(ready["bare"]) * 1000
+    print(f"ready: bare starlette {bare_ready:.0f} ms, mock {statistics.median(ready['mock']) * 1000:.0f} ms "
+          f"(+{statistics.median(ready['mock']) * 1000 - bare_ready:.0f} ms)")
+    print("first answer of each vendor on a fresh mock, from process start: " + ", ".join(
+        f"{v} {statistics.median(first[v]) * 1000:.0f} ms (+{statistics.median(first[v]) * 1000 - bare_ready:.0f})"
+        for v in vendors))
 
 
 if __name__ == "__main__":

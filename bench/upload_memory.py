@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import start  # noqa: E402
+from workloads import start  # noqa: E402
 
 from mockserver.fixtures import load_fixtures  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=200)
     mb = parser.parse_args().megabytes
 
-    process, url, _, _ = start([sys.executable, str(HERE / "bare_app.py")])
+    process, url, _ = start([sys.executable, str(HERE / "bare_app.py")])
     try:
         before = peak_kib(process.pid)
         response, _ = upload(url, "/upload", mb, {}, {})
@@ -85,7 +85,7 @@ def main() -> None:
     fixtures["projectcor"]["upload_rules"]["max_file_size"] = 2**40
     fixture_file = Path(tempfile.mkdtemp()) / "fixtures.json"
     fixture_file.write_text(json.dumps(fixtures))
-    process, url, _, _ = start([sys.executable, "-m", "mockserver", "serve", "--port", "0",
+    process, url, _ = start([sys.executable, "-m", "mockserver", "serve", "--port", "0",
                                 "--fixtures", str(fixture_file)])
     try:
         results = {}
