@@ -67,7 +67,8 @@ def make_server(app, settings: Settings, on_ready, log_level: str = "warning", t
                 grace: float = 5) -> Server:
     """``tls``: a ``mockserver.tls.TlsFiles`` to serve HTTPS with; ``grace``: seconds in-flight requests get
     at shutdown."""
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="asyncio",
+    # "auto" picks uvloop and httptools where they are installed (they are dependencies), else asyncio and h11
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="auto", http="auto",
                             timeout_graceful_shutdown=grace,  # type: ignore[arg-type]  # seconds; a float waits
                             ssl_certfile=str(tls.certificate) if tls else None,
                             ssl_keyfile=str(tls.key) if tls else None)

@@ -3,22 +3,23 @@ the blob store), the attached objects that link files to tasks, tasks, and the t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from mockserver.bitrix24.limits import LeakyBucket, OperatingTime
 from mockserver.blobs import Blob, BlobStore
 from mockserver.options import Option
 from mockserver.vendor import VendorContext
 
 PAGE = 50
 BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second
-OPERATING_LIMIT, OPERATING_WINDOW = 480.0, 600.0
+OPERATING_LIMIT = 480.0                       # seconds a method may spend in the 10-minute window
 
 OPTIONS = [
     Option("rate_limits", False, "apply the leaky bucket (503 QUERY_LIMIT_EXCEEDED) and the operating-time limit "
@@ -30,6 +31,7 @@ OPTIONS = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
 def iso(moment: float) -> str:
     return datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="seconds")
 
@@ -141,8 +143,8 @@ class BitrixState:
         for t in fixture.get("tasks", []):
             self.add_task(t.get("title") or fake.title(4), t["created_by"], t.get("responsible_id", t["created_by"]),
                           accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])))
-        self.bucket: dict[str, tuple[float, float]] = {}                 # client -> (level, when)
-        self.operating: dict[tuple[str, str], deque] = {}                # (auth, method) -> [(when, seconds)]
+        self.bucket = LeakyBucket()
+        self.operating = OperatingTime()
 
     @property
     def rate_limits(self) -> bool:
@@ -256,27 +258,14 @@ class BitrixState:
     # -- limits ---------------------------------------------------------------------------------------------------
     def take_from_bucket(self, client: str) -> bool:
         """One request into the client's leaky bucket; False when it would overflow."""
-        now = self.clock.monotonic()
-        level, when = self.bucket.get(client, (0.0, now))
-        level = max(0.0, level - (now - when) * self.bucket_drain)
-        if level + 1 > self.bucket_size:
-            self.bucket[client] = (level, now)
-            return False
-        self.bucket[client] = (level + 1, now)
-        return True
+        return self.bucket.take(client, self.clock.monotonic(), self.bucket_size, self.bucket_drain)
 
     def operating_spent(self, auth: str, method: str) -> tuple[float, float]:
-        """(seconds spent on this method in the window, when the oldest minute drops out)."""
-        now = self.clock.time()
-        calls = self.operating.setdefault((auth, method), deque())
-        while calls and calls[0][0] <= now - OPERATING_WINDOW:
-            calls.popleft()
-        spent = sum(seconds for _, seconds in calls)
-        reset_at = (calls[0][0] if calls else now) + OPERATING_WINDOW
-        return spent, reset_at
+        """(seconds spent on this method in the window, when the oldest call drops out)."""
+        return self.operating.spent((auth, method), self.clock.time())
 
     def record_operating(self, auth: str, method: str, seconds: float) -> None:
-        self.operating.setdefault((auth, method), deque()).append((self.clock.time(), seconds + self.operating_cost))
+        self.operating.record((auth, method), self.clock.time(), seconds + self.operating_cost)
 
     # -- admin ----------------------------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:

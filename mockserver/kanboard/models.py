@@ -107,6 +107,35 @@ class Rows(dict[int, T]):
         return None if row_id is None else self.get(row_id)
 
 
+class FileTable(Rows["StoredFile"]):
+    """Task or project files by id, indexed by owner, with SQLite's next id (max + 1) kept as they change: no
+    cost grows with the files of other owners."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_owner: dict[int, dict[int, StoredFile]] = {}
+        self.top = 0
+
+    def add(self, f: StoredFile) -> None:
+        self[f.id] = f
+        self.by_owner.setdefault(f.owner_id, {})[f.id] = f
+        self.top = max(self.top, f.id)
+
+    def drop(self, file_id: int) -> StoredFile | None:
+        f = self.pop(file_id, None)
+        if f is not None:
+            owned = self.by_owner[f.owner_id]
+            del owned[f.id]
+            if not owned:
+                del self.by_owner[f.owner_id]
+            if f.id == self.top:                  # the top row gone: SQLite reuses its id
+                self.top = max(self, default=0)
+        return f
+
+    def of(self, owner_id: int | None) -> list[StoredFile]:
+        return list(self.by_owner.get(owner_id, {}).values()) if owner_id is not None else []
+
+
 def next_id(table: dict[int, Any]) -> int:
     return max(table, default=0) + 1
 
@@ -137,8 +166,8 @@ class KanboardState:
         self.users: Rows[User] = Rows()
         self.projects: Rows[Project] = Rows()
         self.tasks: Rows[Task] = Rows()
-        self.files: Rows[StoredFile] = Rows()               # task files
-        self.project_files: Rows[StoredFile] = Rows()
+        self.files = FileTable()                            # task files
+        self.project_files = FileTable()
         self.column_ids = 0
         for entry in fixture.get("users", []):
             name = entry.get("name") or fake.name()
@@ -207,7 +236,7 @@ class KanboardState:
         return True
 
     # -- task and project files -----------------------------------------------------------------------------------
-    def add_file(self, table: dict[int, StoredFile], owner_id: int, filename: str, data: bytes,
+    def add_file(self, table: FileTable, owner_id: int, filename: str, data: bytes,
                  user_id: int) -> StoredFile:
         """Path ``tasks/<id>/<sha1(filename + time)>`` (``projects/...`` for project files); the name cut at 255
         bytes."""
@@ -216,24 +245,24 @@ class KanboardState:
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
         folder = "tasks" if table is self.files else "projects"
         blob = self.blobs.put(data)
-        f = StoredFile(next_id(table), name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
+        f = StoredFile(table.top + 1, name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
                        now, user_id, blob.size, blob)
-        table[f.id] = f
+        table.add(f)
         return f
 
-    def files_of(self, table: dict[int, StoredFile], owner_id: int | None) -> list[StoredFile]:
-        return sorted((f for f in table.values() if f.owner_id == owner_id), key=name_sort_key)
+    def files_of(self, table: FileTable, owner_id: int | None) -> list[StoredFile]:
+        return sorted(table.of(owner_id), key=name_sort_key)
 
-    def remove_file(self, table: dict[int, StoredFile], file_id: int) -> bool:
-        f = table.pop(file_id, None)
+    def remove_file(self, table: FileTable, file_id: int) -> bool:
+        f = table.drop(file_id)
         if f is None:
             return False
         self.blobs.delete(f.blob.key)
         return True
 
-    def remove_all_files(self, table: dict[int, StoredFile], owner_id: int) -> bool:
-        for file_id in sorted(f.id for f in table.values() if f.owner_id == owner_id):
-            self.remove_file(table, file_id)
+    def remove_all_files(self, table: FileTable, owner_id: int) -> bool:
+        for f in sorted(table.of(owner_id), key=lambda f: f.id):
+            self.remove_file(table, f.id)
         return True
 
     # -- admin and fixtures -----------------------------------------------------------------------------------------

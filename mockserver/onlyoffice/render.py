@@ -3,6 +3,7 @@ FileWrapper, TaskWrapper, TaskWrapperFull, ProjectWrapperFull)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,6 +23,7 @@ FILE_TYPES = {  # FileType by extension: 1 archive, 2 video, 3 audio, 4 image, 5
 EDITABLE = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".txt", ".csv", ".rtf", ".doc", ".xls", ".ppt"}
 
 
+@functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
 def date(moment: datetime | None) -> str | None:
     if moment is None:
         return None

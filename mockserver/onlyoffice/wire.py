@@ -6,6 +6,7 @@ the envelope."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import secrets
@@ -186,9 +187,12 @@ def xml_text(body: dict[str, Any]) -> str:
     return ElementTree.tostring(root, encoding="unicode", short_empty_elements=True)
 
 
+_etags = itertools.count(int.from_bytes(secrets.token_bytes(6), "big") << 16)   # a new tag for every answer
+
+
 def response(body: dict[str, Any], status: int, as_xml: bool, extra: Mapping[str, str] = {}) -> Response:
     """Json.NET's JSON, or the XML of ``XmlNodeConverter``, with the headers the server sends."""
-    headers = {"ETag": secrets.token_hex(8), "Cache-Control": "private, max-age=0", **extra}
+    headers = {"ETag": f"{next(_etags):016x}", "Cache-Control": "private, max-age=0", **extra}
     if as_xml:
         return Response(xml_text(body).encode("utf-8"), status, headers=headers,
                         media_type="text/xml; charset=UTF-8")

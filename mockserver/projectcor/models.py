@@ -4,6 +4,7 @@ attachments with their versions (bytes in the blob store); plus the upload rules
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -18,6 +19,7 @@ from mockserver.vendor import VendorContext
 DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
 
 
+@functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
 def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

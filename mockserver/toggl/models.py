@@ -4,6 +4,7 @@ organization."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -24,6 +25,7 @@ QUOTA_PER_PLAN = {"free": 30, "starter": 240, "premium": 600, "enterprise": 5000
 DEFAULT_STORAGE_LIMIT = 1024 * 1024 * 1024
 
 
+@functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
