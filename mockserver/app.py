@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
@@ -69,6 +70,18 @@ def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
         contracts.prepare([op.request for op in vendor.operations if op.request])
 
 
+_ROUTES: dict[tuple[str, Path], list[BaseRoute]] = {}
+
+
+def _vendor_routes(vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
+    """A vendor's routes depend on its table and its contracts' files alone, and hold no state of an app (they
+    reach it through the request), so every app of a process shares them: a pytest session builds one per test."""
+    key = (vendor.name, contracts.root)
+    if key not in _ROUTES:
+        _ROUTES[key] = vendor.wire.routes(vendor, contracts)
+    return _ROUTES[key]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     vendors = vendor_registry.load(settings.vendors)
@@ -96,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes: list[BaseRoute] = []
     for vendor in vendors:
-        routes.extend(vendor.wire.routes(vendor, contracts))
+        routes.extend(_vendor_routes(vendor, contracts))
     routes.extend(admin.routes())
 
     async def route_miss(request: Request, exc: Exception) -> Response:

@@ -11,13 +11,15 @@ response contracts are checked by the test-suite on every response it sees.
 
 Two validators serve two needs. ``check(name)`` compiles the schema to Python code with fastjsonschema, for
 the request path: about 1 µs a request where jsonschema takes 17 µs, a fifth of a request's cost. The vendors'
-routes ask for their checks when the app is built, so each is compiled once, at start. ``validator(name)`` is
-jsonschema's, for the test-suite and tools; it is imported on first use, which keeps it out of start-up.
+routes ask for their checks when the app is built, so each is compiled once, at start; the schemas read and the
+checks compiled are shared by every app of the process (a pytest session builds one per test). ``validator(name)``
+is jsonschema's, for the test-suite and tools; it is imported on first use, which keeps it out of start-up.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -60,6 +62,41 @@ def swagger_schema(schema: dict[str, Any], document: dict[str, Any]) -> dict[str
     return {"$schema": DRAFT4, **schema, "definitions": reached}
 
 
+@dataclass
+class _VendorContracts:
+    """One vendor's contracts as read from its folder, and the checks compiled from them. Both depend on the
+    files alone, so every app of a process shares them: a pytest session builds an app per test."""
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    operations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    home: dict[str, dict[str, Any]] = field(default_factory=dict)
+    compiled: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+
+_READ: dict[tuple[Path, str], _VendorContracts] = {}
+_PARTS: dict[str, Callable[[Any], bool]] = {}          # schema text -> predicate, shared the same way
+
+
+def _read(root: Path, vendor: str) -> _VendorContracts:
+    found = _READ.get((root, vendor))
+    if found is None:
+        found = _READ[(root, vendor)] = _VendorContracts()
+        for path in sorted((root / vendor).glob("*.json")):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if path.name.endswith(".swagger.json"):
+                found.documents[f"{vendor}/{path.name[:-len('.swagger.json')]}"] = document
+                for name, definition in document.get("definitions", {}).items():
+                    found.schemas[f"{vendor}/{name}"] = swagger_schema(definition, document)
+                for operations in document.get("paths", {}).values():
+                    for operation in operations.values():
+                        if isinstance(operation, dict) and "operationId" in operation:
+                            key = f"{vendor}/{operation['operationId']}"
+                            found.operations[key], found.home[key] = operation, document
+            else:
+                found.schemas[f"{vendor}/{path.name[:-5]}"] = document
+    return found
+
+
 class Contracts:
     def __init__(self, vendors: tuple[str, ...] | list[str], root: Path | None = None):
         self.root = root or data_dir("contracts")
@@ -67,22 +104,14 @@ class Contracts:
         self.documents: dict[str, dict[str, Any]] = {}
         self.operations: dict[str, dict[str, Any]] = {}      # "vendor/operationId" -> a Swagger operation
         self._home: dict[str, dict[str, Any]] = {}           # "vendor/operationId" -> its document
-        for vendor in vendors:
-            for path in sorted((self.root / vendor).glob("*.json")):
-                document = json.loads(path.read_text(encoding="utf-8"))
-                if path.name.endswith(".swagger.json"):
-                    self.documents[f"{vendor}/{path.name[:-len('.swagger.json')]}"] = document
-                    for name, definition in document.get("definitions", {}).items():
-                        self.schemas[f"{vendor}/{name}"] = swagger_schema(definition, document)
-                    for operations in document.get("paths", {}).values():
-                        for operation in operations.values():
-                            if isinstance(operation, dict) and "operationId" in operation:
-                                key = f"{vendor}/{operation['operationId']}"
-                                self.operations[key], self._home[key] = operation, document
-                else:
-                    self.schemas[f"{vendor}/{path.name[:-5]}"] = document
         self._compiled: dict[str, Callable[[Any], Any]] = {}
-        self._parts: dict[str, Callable[[Any], bool]] = {}
+        for vendor in vendors:
+            read = _read(self.root, vendor)
+            self.schemas.update(read.schemas)
+            self.documents.update(read.documents)
+            self.operations.update(read.operations)
+            self._home.update(read.home)
+            self._compiled.update(read.compiled)
         self._validators: dict[str, Any] = {}
 
     def __contains__(self, name: object) -> bool:
@@ -109,16 +138,18 @@ class Contracts:
         return [n for n in self.schemas if n.startswith(prefix)]
 
     def _compile(self, name: str) -> Callable[[Any], Any]:
-        if name not in self._compiled:
-            self._compiled[name] = fastjsonschema.compile(self.schemas[name])
-        return self._compiled[name]
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            compiled = self._compiled[name] = fastjsonschema.compile(self.schemas[name])
+            _read(self.root, name.split("/", 1)[0]).compiled[name] = compiled
+        return compiled
 
     def compile(self, schema: dict[str, Any]) -> Callable[[Any], bool]:
         """A predicate for a schema that is not a contract of its own (a part of one); equal schemas share one."""
         key = json.dumps(schema, sort_keys=True)
-        if key not in self._parts:
-            self._parts[key] = _predicate(fastjsonschema.compile(schema))
-        return self._parts[key]
+        if key not in _PARTS:
+            _PARTS[key] = _predicate(fastjsonschema.compile(schema))
+        return _PARTS[key]
 
     def prepare(self, names: list[str]) -> None:
         """Compile these contracts now (a vendor's request contracts, when its routes are built)."""

@@ -9,12 +9,14 @@ faker, seeded, so the same ``--seed`` always gives the same data. Faker is impor
 
 from __future__ import annotations
 
-import json
+import functools
 import importlib
+import json
 from pathlib import Path
 from typing import Any
 
 
+@functools.lru_cache(maxsize=None)
 def data_dir(name: str) -> Path:
     """The repo's top-level ``contracts/`` or ``fixtures/``: installed as ``mockserver._<name>`` by a wheel,
     read in place from a source checkout (an editable install)."""

@@ -91,19 +91,26 @@ class _Handle:
     def _runtime(self):
         return self.app.state.runtime
 
-    def _vendor_handles(self) -> None:
+    def __getattr__(self, name: str) -> VendorHandle:
+        """``handle.kanboard`` and the like: made on first use (building a vendor's state costs its fake data),
+        kept until the next reset."""
+        if name.startswith("_") or name in ("app", "url"):
+            raise AttributeError(name)
+        vendor = next((v for v in self._runtime().vendors if v.name == name), None)
+        if vendor is None:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (and serves no vendor of that name)")
         rt = self._runtime()
-        for vendor in rt.vendors:
-            setattr(self, vendor.name, VendorHandle(self.url + vendor.entry_path, rt.store[vendor.name].credentials()))
+        found = VendorHandle(self.url + vendor.entry_path, self._call(lambda: rt.store[name].credentials()))
+        self.__dict__[name] = found
+        return found
 
     def _call(self, fn):
         return fn()
 
     def reset(self) -> None:
-        def reset_and_describe():
-            self._runtime().reset()
-            self._vendor_handles()
-        self._call(reset_and_describe)
+        self._call(self._runtime().reset)
+        for vendor in self._runtime().vendors:
+            self.__dict__.pop(vendor.name, None)
 
     def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
                  operation: str | None = None) -> list[dict[str, Any]]:
@@ -265,7 +272,6 @@ class LiveServer(_Handle):
         while not self._ready.wait(0.5):
             if not self._thread.is_alive():
                 raise RuntimeError("taskmock server failed to start")
-        self._call(self._vendor_handles)
 
     def _call(self, fn):
         """Run ``fn`` on the server's loop, so it never races a request being served."""
@@ -289,7 +295,6 @@ class AsgiHandle(_Handle):
 
         self.app = create_app(settings)
         self.url = "http://taskmock"
-        self._vendor_handles()
 
     def async_client(self, **kwargs):
         import httpx
