@@ -61,13 +61,12 @@ def runtime(request: Request) -> Runtime:
 
 
 def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
-    """Every contract an operation table names exists, and the request ones are compiled now, not on a request."""
+    """Every contract an operation table names exists: a missing one stops the start, not a request."""
     for vendor in vendors:
         missing = sorted({n for n in vendor.contracts_named() if n not in contracts})
         if missing:
             raise ValueError(f"{vendor.name}: the operation table names contracts that do not exist: "
                              f"{', '.join(missing)}")
-        contracts.prepare([op.request for op in vendor.operations if op.request])
 
 
 _ROUTES: dict[tuple[str, Path], list[BaseRoute]] = {}

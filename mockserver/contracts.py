@@ -11,9 +11,11 @@ response contracts are checked by the test-suite on every response it sees.
 
 Two validators serve two needs. ``check(name)`` compiles the schema to Python code with fastjsonschema, for
 the request path: about 1 µs a request where jsonschema takes 17 µs, a fifth of a request's cost. The vendors'
-routes ask for their checks when the app is built, so each is compiled once, at start; the schemas read and the
-checks compiled are shared by every app of the process (a pytest session builds one per test). ``validator(name)``
-is jsonschema's, for the test-suite and tools; it is imported on first use, which keeps it out of start-up.
+check is compiled on its first use (a start compiling every one would pay some 150 ms before the first answer),
+once per process: the schemas read and the checks compiled are shared by every app of the process (a pytest
+session builds one per test). That every contract is a valid schema is the test-suite's to check; that each one
+an operation table names exists is checked at start. ``validator(name)`` is jsonschema's, for the test-suite and
+tools; it is imported on first use, which keeps it out of start-up.
 """
 
 from __future__ import annotations
@@ -140,21 +142,24 @@ class Contracts:
     def _compile(self, name: str) -> Callable[[Any], Any]:
         compiled = self._compiled.get(name)
         if compiled is None:
-            compiled = self._compiled[name] = fastjsonschema.compile(self.schemas[name])
-            _read(self.root, name.split("/", 1)[0]).compiled[name] = compiled
+            shared = _read(self.root, name.split("/", 1)[0]).compiled
+            compiled = shared.get(name)
+            if compiled is None:
+                compiled = shared[name] = fastjsonschema.compile(self.schemas[name])
+            self._compiled[name] = compiled
         return compiled
 
     def compile(self, schema: dict[str, Any]) -> Callable[[Any], bool]:
-        """A predicate for a schema that is not a contract of its own (a part of one); equal schemas share one."""
+        """A predicate for a schema that is not a contract of its own (a part of one), compiled on its first use;
+        equal schemas share one."""
         key = json.dumps(schema, sort_keys=True)
-        if key not in _PARTS:
-            _PARTS[key] = _predicate(fastjsonschema.compile(schema))
-        return _PARTS[key]
 
-    def prepare(self, names: list[str]) -> None:
-        """Compile these contracts now (a vendor's request contracts, when its routes are built)."""
-        for name in names:
-            self._compile(name)
+        def keeps(instance: Any) -> bool:
+            check = _PARTS.get(key)
+            if check is None:
+                check = _PARTS[key] = _predicate(fastjsonschema.compile(schema))
+            return check(instance)
+        return keeps
 
     def error(self, name: str, instance: Any) -> str | None:
         """Why ``instance`` breaks contract ``name``, or None when it keeps it."""
@@ -165,8 +170,19 @@ class Contracts:
         return None
 
     def check(self, name: str) -> Callable[[Any], bool]:
-        """A compiled predicate: does an instance keep contract ``name``?"""
-        return _predicate(self._compile(name))
+        """A predicate, compiled on its first use: does an instance keep contract ``name``?"""
+        compiled: Callable[[Any], Any] | None = None
+
+        def keeps(instance: Any) -> bool:
+            nonlocal compiled
+            if compiled is None:
+                compiled = self._compile(name)
+            try:
+                compiled(instance)
+            except fastjsonschema.JsonSchemaException:
+                return False
+            return True
+        return keeps
 
     def validator(self, name: str):
         """jsonschema's validator for contract ``name``, of the draft its ``$schema`` names; a ``$ref`` to

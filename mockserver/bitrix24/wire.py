@@ -185,9 +185,9 @@ def _route(path: str) -> tuple[list[str], str, bool]:
 # -- methods ---------------------------------------------------------------------------------------------------------
 
 class ParamsContracts:
-    """Each method's params contract, compiled at start: property by property in the contract's order, so that a
-    breach is the error Bitrix24 answers for that property: the class of ``errors`` its ``x-missing`` or
-    ``x-invalid`` names (an unknown name stops the server at start)."""
+    """Each method's params contract, read at start and compiled on first use: property by property in the
+    contract's order, so that a breach is the error Bitrix24 answers for that property: the class of ``errors``
+    its ``x-missing`` or ``x-invalid`` names (an unknown name stops the server at start)."""
 
     def __init__(self, operations: Iterable[Operation], contracts: Contracts):
         self.methods: dict[str, list[Check]] = {}
