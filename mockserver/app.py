@@ -11,7 +11,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.types import Receive, Scope, Send
 
 from mockserver import admin
 from mockserver import vendor as vendor_registry
@@ -69,15 +71,46 @@ def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
                              f"{', '.join(missing)}")
 
 
-_ROUTES: dict[tuple[str, Path], list[BaseRoute]] = {}
+class VendorRoutes(BaseRoute):
+    """A vendor's routes behind its path prefixes: a request for another vendor costs one ``startswith`` here,
+    not a regular expression per route."""
+
+    CHOSEN = "taskmock.route"
+
+    def __init__(self, prefixes: tuple[str, ...], routes: list[BaseRoute]):
+        self.prefixes = prefixes
+        self.routes = routes
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+            return Match.NONE, {}
+        partial: tuple[Scope, BaseRoute] | None = None
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                return match, {**child, self.CHOSEN: route}
+            if match is Match.PARTIAL and partial is None:
+                partial = (child, route)
+        if partial is None:
+            return Match.NONE, {}
+        return Match.PARTIAL, {**partial[0], self.CHOSEN: partial[1]}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope[self.CHOSEN].handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
 
 
-def _vendor_routes(vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
+_ROUTES: dict[tuple[str, Path], VendorRoutes] = {}
+
+
+def _vendor_routes(vendor: Vendor, contracts: Contracts) -> VendorRoutes:
     """A vendor's routes depend on its table and its contracts' files alone, and hold no state of an app (they
     reach it through the request), so every app of a process shares them: a pytest session builds one per test."""
     key = (vendor.name, contracts.root)
     if key not in _ROUTES:
-        _ROUTES[key] = vendor.wire.routes(vendor, contracts)
+        _ROUTES[key] = VendorRoutes(vendor.prefixes, vendor.wire.routes(vendor, contracts))
     return _ROUTES[key]
 
 
@@ -106,9 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             blobs.close()
 
-    routes: list[BaseRoute] = []
-    for vendor in vendors:
-        routes.extend(_vendor_routes(vendor, contracts))
+    routes: list[BaseRoute] = [_vendor_routes(vendor, contracts) for vendor in vendors]
     routes.extend(admin.routes())
 
     async def route_miss(request: Request, exc: Exception) -> Response:

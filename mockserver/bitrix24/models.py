@@ -120,6 +120,7 @@ class BitrixState:
         self.clock = context.clock
         self.options = context.options                  # live: a test may switch them while the server runs
         self.signing_key = secrets.token_bytes(32)
+        self.signatures: dict[str, str] = {}
         self.users: dict[int, User] = {}
         for u in fixture.get("users", []):
             first, _, last = (u.get("name") or fake.name()).partition(" ")
@@ -176,7 +177,12 @@ class BitrixState:
                      if w.user_id == user_id and hmac.compare_digest(w.code, code)), None)
 
     def sign(self, text: str) -> str:
-        return hmac.new(self.signing_key, text.encode(), hashlib.sha256).hexdigest()[:32]
+        """The signature of a URL this server hands out; each text is signed once (listings sign every file)."""
+        signature = self.signatures.get(text)
+        if signature is None:
+            signature = self.signatures[text] = hmac.new(self.signing_key, text.encode(),
+                                                         hashlib.sha256).hexdigest()[:32]
+        return signature
 
     # -- Drive ----------------------------------------------------------------------------------------------------
     def add_storage(self, name: str, entity_type: str, entity_id: int) -> Storage:

@@ -4,6 +4,7 @@ list-or-object rule, and the shapes of Drive objects, attached objects and tasks
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -12,6 +13,7 @@ from urllib.parse import quote
 from mockserver.bitrix24.errors import BitrixError
 from mockserver.bitrix24.models import Attachment, BitrixState, DiskObject, Storage, Task, iso
 
+url_quote = functools.lru_cache(maxsize=4096)(quote)         # the same names and tokens, on every listing
 _HEX = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "'": "\\u0027", "/": "\\/"}
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # a quote escaped inside a string: one backslash more than a run of escaped backslashes (a closing quote after
@@ -95,7 +97,7 @@ def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = Fal
     if obj.type == "file":
         body["DOWNLOAD_URL"] = link("download", download_token(state, obj))
     owner = state.storage_of(obj).entity_id
-    body["DETAIL_URL"] = f"{link.base}/company/personal/user/{owner}/disk/{obj.type}/{quote(obj.name)}"
+    body["DETAIL_URL"] = f"{link.base}/company/personal/user/{owner}/disk/{obj.type}/{url_quote(obj.name)}"
     return body
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 from xml.etree import ElementTree
 
 from starlette.requests import Request
@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockserver import http
 from mockserver.bitrix24 import errors, render
+from mockserver.bitrix24.render import url_quote
 from mockserver.bitrix24.models import BitrixState, User
 from mockserver.contracts import Contracts
 from mockserver.downloads import Download, file_response
@@ -112,7 +113,7 @@ class Link:
     auth: str | None = None         # the OAuth token, carried in the query
 
     def __call__(self, kind: str, token: str) -> str:
-        token = quote(token, safe="")
+        token = url_quote(token, safe="")
         if self.auth is None:
             return f"{self.base}{self.prefix}/{kind}/?token={token}"
         return f"{self.base}{self.prefix}/{kind}.json?auth={self.auth}&token={token}"

@@ -30,6 +30,7 @@ def date(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
+@functools.lru_cache(maxsize=4096)
 def content_length(size: int) -> str:
     """``#,0.##`` of the 1024-based unit: ``512 bytes``, ``12.06 KB``, ``1,023.5 MB``."""
     value, unit = float(size), "bytes"

@@ -59,6 +59,8 @@ def test_every_operation_is_named_once_and_its_contracts_exist(name):
         assert (op.method is None) == (op.path is None), op.name
         if isinstance(vendor.wire, RouteWire):
             assert op.path and op.method, f"{name}: a route vendor's operation has a path and a method"
+        if op.path:
+            assert op.path.startswith(vendor.prefixes), f"{op.path}: the app only routes a vendor's prefixes to it"
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
