@@ -73,6 +73,7 @@ def _body_fields(prefix: str, capture: "_Capture") -> dict[str, Any]:
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry is kept raw (bytes, captures) and decoded only when someone reads the journal."""
     out = {k: v for k, v in entry.items() if not k.startswith("_")}
+    out["query"] = entry["_query"].decode("latin-1")
     out["headers"] = _pairs(entry["_headers"])
     out["response_headers"] = _pairs(entry["_response_headers"])
     out.update(_body_fields("body", entry["_body"]))
@@ -92,11 +93,16 @@ class _Capture:
         self.limit = limit
 
     def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.kept < self.limit and chunk:
-            part = chunk[: self.limit - self.kept]
-            self.chunks.append(part)
-            self.kept += len(part)
+        size = len(chunk)
+        self.size += size
+        room = self.limit - self.kept
+        if size <= room:                     # the usual case: kept as it came, no copy
+            if size:
+                self.chunks.append(chunk)
+                self.kept += size
+        elif room > 0:
+            self.chunks.append(chunk[:room])
+            self.kept = self.limit
 
 
 class JournalMiddleware:
@@ -138,13 +144,14 @@ class JournalMiddleware:
             await self.app(scope, receive_and_record, send_and_record)
         finally:
             vendor = self.vendor_of(scope["path"])
-            _access(scope, vendor, response["status"], started)
+            if access_log.isEnabledFor(logging.INFO):
+                _access(scope, vendor, response["status"], started)
             self.journal.add({
                 "time": started,
                 "vendor": vendor,
                 "method": scope["method"],
                 "path": scope["path"],
-                "query": scope["query_string"].decode("latin-1"),
+                "_query": scope["query_string"],
                 "operations": scope.get(OPERATIONS, []),
                 "crash": scope.get(CRASH),
                 "faults": scope.get(FAULTS, []),
