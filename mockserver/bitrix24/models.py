@@ -136,6 +136,7 @@ class BitrixState:
                     "task": fixture.get("first_task_id", 3700), "storage": 10}
         self.storages: dict[int, Storage] = {}
         self.objects: dict[int, DiskObject] = {}
+        self.folder_items: dict[int | None, dict[int, DiskObject]] = {}     # folder id -> its objects
         self.attachments: dict[int, Attachment] = {}
         self.tasks: dict[int, Task] = {}
         for user in self.users.values():
@@ -189,7 +190,7 @@ class BitrixState:
         storage_id = self.next_id("storage")
         root = DiskObject(self.next_id("object"), name, "folder", storage_id, None, entity_id,
                           created=self.clock.time())
-        self.objects[root.id] = root
+        self._put(root)
         storage = Storage(storage_id, name, entity_type, entity_id, root.id)
         self.storages[storage.id] = storage
         return storage
@@ -204,19 +205,24 @@ class BitrixState:
     def can_add(self, user: User, folder: DiskObject) -> bool:
         return self.can_read(user, folder)
 
+    def _put(self, obj: DiskObject) -> None:
+        self.objects[obj.id] = obj
+        self.folder_items.setdefault(obj.parent_id, {})[obj.id] = obj
+
     def children(self, folder: DiskObject) -> list[DiskObject]:
-        return sorted((o for o in self.objects.values() if o.parent_id == folder.id), key=lambda o: o.id)
+        """A folder's files and folders by id (ids only grow, so insertion order is id order)."""
+        return list(self.folder_items.get(folder.id, {}).values())
 
     def add_file(self, folder: DiskObject, name: str, blob: Blob, user: User) -> DiskObject:
         obj = DiskObject(self.next_id("object"), name, "file", folder.storage_id, folder.id, user.id, blob,
                          self.next_id("file"), created=self.clock.time())
-        self.objects[obj.id] = obj
+        self._put(obj)
         return obj
 
     def add_folder(self, parent: DiskObject, name: str, user: User) -> DiskObject:
         obj = DiskObject(self.next_id("object"), name, "folder", parent.storage_id, parent.id, user.id,
                          created=self.clock.time())
-        self.objects[obj.id] = obj
+        self._put(obj)
         return obj
 
     def unique_name(self, folder: DiskObject, name: str) -> str:
@@ -234,6 +240,7 @@ class BitrixState:
         for attachment in [a for a in self.attachments.values() if a.object_id == obj.id]:
             self.detach(attachment)
         del self.objects[obj.id]
+        del self.folder_items[obj.parent_id][obj.id]
         if obj.blob is not None:
             self.blobs.delete(obj.blob.key)
 

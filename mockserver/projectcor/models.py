@@ -96,6 +96,8 @@ class CorState:
                       for t in fixture.get("tasks", [])}
         self.tokens: dict[str, Token] = {}
         self.attachments: dict[int, Attachment] = {}
+        self.by_task: dict[int, dict[int, Attachment]] = {}                   # task -> its attachments by id
+        self.chains: dict[int, int] = {}                                      # chain root -> highest version
         self.next_id = fixture.get("first_attachment_id", 1)
 
     def now(self) -> float:
@@ -132,18 +134,20 @@ class CorState:
 
     # -- attachments ----------------------------------------------------------------------------------------------
     def task_attachments(self, task_id: int) -> list[Attachment]:
-        return sorted((a for a in self.attachments.values() if a.task_id == task_id), key=lambda a: a.id)
+        return list(self.by_task.get(task_id, {}).values())          # ids only grow: insertion order is id order
 
     def add_attachment(self, **fields: Any) -> Attachment:
         attachment = Attachment(id=self.next_id, created_at=self.clock.now(), **fields)
         self.next_id += 1
         self.attachments[attachment.id] = attachment
+        self.by_task.setdefault(attachment.task_id, {})[attachment.id] = attachment
+        root = attachment.attachment_parent_id or attachment.id
+        self.chains[root] = max(self.chains.get(root, 0), attachment.version)
         return attachment
 
     def next_version(self, parent: Attachment) -> int:
         root = parent.attachment_parent_id or parent.id
-        chain = [a for a in self.attachments.values() if a.id == root or a.attachment_parent_id == root]
-        return max(a.version for a in chain) + 1
+        return self.chains[root] + 1
 
     # -- admin ----------------------------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:

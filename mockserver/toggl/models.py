@@ -131,6 +131,8 @@ class TogglState:
                                     t.get("toggl_user_id", owner), t.get("project_id"), created_at=self.clock.now())
                       for t in fixture.get("tasks", [])}
         self.attachments: dict[tuple[str, int], Attachment] = {}
+        self.owned: dict[tuple[str, int], dict[int, Attachment]] = {}         # (owner, owner id) -> attachments
+        self.used: dict[int, int] = {}                                         # workspace -> bytes stored
         self.next_ids = {"task": fixture.get("first_attachment_id", 1), "project": fixture.get("first_attachment_id", 1),
                          "tasks": max(self.tasks, default=0) + 1}
         self.quota: dict[tuple[int, int], list[float]] = {}      # (user, org) -> [window start, used]
@@ -174,17 +176,21 @@ class TogglState:
                                 display_order, blob, created_at=self.clock.now())
         self.next_ids[owner] += 1
         self.attachments[(owner, attachment.id)] = attachment
+        self.owned.setdefault((owner, owner_id), {})[attachment.id] = attachment
+        self.used[workspace_id] = self.used.get(workspace_id, 0) + attachment.size
         return attachment
 
     def attachments_of(self, owner: str, owner_id: int) -> list[Attachment]:
-        return [a for a in self.attachments.values() if a.owner == owner and a.owner_id == owner_id]
+        return list(self.owned.get((owner, owner_id), {}).values())
 
     def remove_attachment(self, attachment: Attachment) -> None:
         del self.attachments[(attachment.owner, attachment.id)]
+        del self.owned[(attachment.owner, attachment.owner_id)][attachment.id]
+        self.used[attachment.workspace_id] -= attachment.size
         self.blobs.delete(attachment.blob.key)
 
     def used_bytes(self, workspace_id: int) -> int:
-        return sum(a.size for a in self.attachments.values() if a.workspace_id == workspace_id)
+        return self.used.get(workspace_id, 0)
 
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, workspace_id: int, name: str, user_id: int, **fields: Any) -> Task:
