@@ -197,7 +197,7 @@ def _upload_into(call: Call, folder: DiskObject, params: dict[str, Any]) -> Any:
 def store_file(call: Call, folder: DiskObject, name: str, data: bytes | Blob, unique: bool) -> DiskObject:
     """``data``: bytes, or a committed ``Blob`` from a streamed upload."""
     name = call.state.unique_name(folder, name) if unique else name
-    if not unique and any(o.name == name for o in call.state.children(folder)):
+    if not unique and call.state.name_taken(folder, name):
         raise errors.CoreError(f"File or folder with name {name} already exists")
     blob = call.state.blobs.put(data) if isinstance(data, bytes) else data
     return call.state.add_file(folder, name, blob, call.user)

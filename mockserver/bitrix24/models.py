@@ -137,6 +137,8 @@ class BitrixState:
         self.storages: dict[int, Storage] = {}
         self.objects: dict[int, DiskObject] = {}
         self.folder_items: dict[int | None, dict[int, DiskObject]] = {}     # folder id -> its objects
+        self.folder_names: dict[int | None, set[str]] = {}                  # folder id -> the names in it
+        self.free_from: dict[tuple[int, str], int] = {}                     # where a unique name's search starts
         self.attachments: dict[int, Attachment] = {}
         self.tasks: dict[int, Task] = {}
         for user in self.users.values():
@@ -208,6 +210,10 @@ class BitrixState:
     def _put(self, obj: DiskObject) -> None:
         self.objects[obj.id] = obj
         self.folder_items.setdefault(obj.parent_id, {})[obj.id] = obj
+        self.folder_names.setdefault(obj.parent_id, set()).add(obj.name)
+
+    def name_taken(self, folder: DiskObject, name: str) -> bool:
+        return name in self.folder_names.get(folder.id, ())
 
     def children(self, folder: DiskObject) -> list[DiskObject]:
         """A folder's files and folders by id (ids only grow, so insertion order is id order)."""
@@ -226,14 +232,17 @@ class BitrixState:
         return obj
 
     def unique_name(self, folder: DiskObject, name: str) -> str:
-        taken = {o.name for o in self.children(folder)}
+        """``name``, or the first free ``stem (N).ext``; the search starts where the last one for that name
+        ended, back at 1 once a file of that folder is deleted."""
+        taken = self.folder_names.get(folder.id, set())
         if name not in taken:
             return name
         stem, dot, ext = name.rpartition(".")
         stem, ext = (stem, "." + ext) if dot and stem else (name, "")
-        n = 1
+        n = self.free_from.get((folder.id, name), 1)
         while f"{stem} ({n}){ext}" in taken:
             n += 1
+        self.free_from[(folder.id, name)] = n + 1
         return f"{stem} ({n}){ext}"
 
     def delete_object(self, obj: DiskObject) -> None:
@@ -241,6 +250,8 @@ class BitrixState:
             self.detach(attachment)
         del self.objects[obj.id]
         del self.folder_items[obj.parent_id][obj.id]
+        self.folder_names[obj.parent_id].discard(obj.name)
+        self.free_from = {k: v for k, v in self.free_from.items() if k[0] != obj.parent_id}
         if obj.blob is not None:
             self.blobs.delete(obj.blob.key)
 
