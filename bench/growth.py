@@ -93,7 +93,7 @@ def main() -> None:
             asyncio.run(send_many(url, store_elsewhere(vendor, bearer).raw(host), args.files))
             after_files = cpu_per_request(process, url, payload)
         finally:
-            stop(process)
+            stop(process, wait=300)           # it removes every stored file on the way out
         print(f"{vendor:11s} {fresh:9.0f} {after_requests:14.0f} {after_requests / fresh:6.2f} "
               f"{after_files:15.0f} {after_files / fresh:6.2f}")
 

@@ -123,9 +123,9 @@ def start(command: list[str], env: dict[str, str] | None = None) -> tuple[subpro
             time.sleep(0.002)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, wait: float = 10) -> None:
     process.terminate()
-    process.wait(10)
+    process.wait(wait)
 
 
 def cpu_seconds(pid: int) -> float:

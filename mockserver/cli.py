@@ -6,17 +6,25 @@ import argparse
 import sys
 from pathlib import Path
 
+from mockserver import __version__
 from mockserver.options import parse_pairs
 from mockserver.vendor import REGISTRY
 from mockserver.settings import Settings
 
 
+def port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no TCP port: 0 (any free one) to 65535")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mockserver", description="taskmock: mock task-attachment APIs")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="start the mock server")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--port", type=port, default=8000, help="0 picks a free port")
     serve.add_argument("--vendor", action="append", choices=list(REGISTRY), dest="vendors",
                        help="serve only this vendor (repeatable; default: all)")
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")

@@ -113,7 +113,8 @@ class Rule:
     raises: type[VendorError] | None = None
 
     def describe(self) -> dict[str, Any]:
-        shown = {k: v for k, v in vars(self).items() if k != "raises" and (v is not None or k in ("id", "vendor"))}
+        shown = {k: v for k, v in vars(self).items()
+                 if k != "raises" and v is not None and not (k == "headers" and not v)}
         shown["remaining"] = None if self.times is None else max(self.times - self.hits, 0)
         return shown
 
@@ -137,7 +138,8 @@ class Faults:
         unknown = sorted(set(spec) - FIELDS)
         if unknown:
             raise ValueError(f"unknown field {unknown[0]!r}; a fault takes {', '.join(sorted(FIELDS))}")
-        vendor = self.vendors.get(spec.get("vendor"))  # type: ignore[arg-type]
+        name = spec.get("vendor")
+        vendor = self.vendors.get(name) if isinstance(name, str) else None
         if vendor is None:
             raise ValueError(unknown_vendor(str(spec.get("vendor")), list(self.vendors)))
         operation = spec.get("operation")

@@ -51,7 +51,9 @@ class Journal:
                  and (method is None or e["method"] == method.upper())
                  and (path is None or e["path"].startswith(path))
                  and (wanted is None or any(o.lower() == wanted for o in e["operations"]))]
-        return [_render(e) for e in (found[-limit:] if limit else found)]
+        if limit is not None:
+            found = found[-limit:] if limit else []
+        return [_render(e) for e in found]
 
 
 def _pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:

@@ -40,12 +40,12 @@ def note(request: Request, name: str) -> None:
     request.scope.setdefault(OPERATIONS, []).append(name)
 
 
-def arrive(request: Request, vendor: Vendor, name: str, users: Collection[str]) -> None:
-    """Operation ``name`` is about to run for one of ``users``: the fault rules of the server may act now
-    (raise the vendor's error or a raw answer, or mark a latency or a drop)."""
+def arrive(request: Request, vendor: Vendor, name: str, users: Callable[[], Collection[str]]) -> None:
+    """Operation ``name`` is about to run for the caller that ``users()`` names: the fault rules of the server
+    may act now (raise the vendor's error or a raw answer, or mark a latency or a drop)."""
     faults = request.app.state.runtime.faults
     if faults.rules:
-        faults.apply(request, vendor.name, name, users)
+        faults.apply(request, vendor.name, name, users())
 
 
 def crashed(request: Request, vendor: Vendor) -> None:
@@ -88,7 +88,7 @@ def serve(vendor: Vendor, op: Operation, contracts: Contracts) -> Callable[[Requ
 
         async def work() -> Response:
             call = exchange.call = await wire.call(exchange, contracts)
-            arrive(request, vendor, op.name, wire.users(call))
+            arrive(request, vendor, op.name, lambda: wire.users(call))
             result = await handler(call) if is_async else handler(call)
             return wire.reply(call, result)
 

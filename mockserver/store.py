@@ -15,7 +15,7 @@ from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
 from mockserver.options import Options
 from mockserver.settings import Settings
-from mockserver.vendor import Vendor, VendorContext
+from mockserver.vendor import REGISTRY, Vendor, VendorContext
 
 
 class StateStore:
@@ -28,6 +28,10 @@ class StateStore:
         self.fixtures = load_fixtures(settings.fixtures)
         self.states: dict[str, Any] = {}
         own = load_fixtures(settings.fixtures, own_only=True) if settings.fixtures else {}
+        unknown = sorted(set(own) - set(REGISTRY))
+        if unknown:
+            raise ValueError(f"fixtures: {settings.fixtures}: no vendor is named {unknown[0]!r}; "
+                             f"the sections are {', '.join(REGISTRY)}")
         for name in self.vendors:
             # the shipped fixtures are checked by the test-suite; a user's sections are checked here
             if name in own and f"{name}/fixtures" in contracts:

@@ -25,10 +25,11 @@ class LeakyBucket:
 
 
 class _Window:
+    """The calls of the last 10 minutes, summed per whole second (at most 600 entries, however many calls)."""
     __slots__ = ("calls", "total")
 
     def __init__(self) -> None:
-        self.calls: deque[tuple[float, float]] = deque()         # (when, seconds), oldest first
+        self.calls: deque[list[float]] = deque()                  # [second, seconds spent in it], oldest first
         self.total = 0.0                                          # the seconds of the calls still in the window
 
 
@@ -50,5 +51,9 @@ class OperatingTime:
 
     def record(self, key: tuple[str, str], now: float, seconds: float) -> None:
         window = self.windows.setdefault(key, _Window())
-        window.calls.append((now, seconds))
+        second = float(int(now))
+        if window.calls and window.calls[-1][0] == second:
+            window.calls[-1][1] += seconds
+        else:
+            window.calls.append([second, seconds])
         window.total += seconds

@@ -311,11 +311,10 @@ class Wire:
                     else await read_params(request, state)
                 who = identify(state, request, route, params)
                 inbound = http.Inbound(request)
-                users = {str(who.user.id), who.user.email}
 
                 def on_call(name: str) -> None:
                     note(request, name)
-                    arrive(request, vendor, name, users)
+                    arrive(request, vendor, name, lambda: {str(who.user.id), who.user.email})
 
                 if op is None:
                     result, block = methods.invoke(state, who, inbound, method, params, on_call)

@@ -72,7 +72,7 @@ class Wire:
                 def on_call(name: str, session: handlers.Session) -> None:
                     note(request, name)
                     user = session.user
-                    arrive(request, vendor, name, {user.username, str(user.id)} if user else {"jsonrpc"})
+                    arrive(request, vendor, name, lambda: {user.username, str(user.id)} if user else {"jsonrpc"})
 
                 reply = server.handle(body, credentials, on_call)
                 return Response(reply.body, reply.status, headers=reply.headers)

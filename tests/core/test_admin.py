@@ -48,6 +48,7 @@ def test_the_journal_records_requests_and_answers_newest_last(taskmock_asgi):
     assert len(taskmock_asgi.get("/__admin/requests", params={"path": "/jsonrpc"}).json()["requests"]) == 2
     assert len(taskmock_asgi.get("/__admin/requests", params={"limit": "1"}).json()["requests"]) == 1
     assert taskmock_asgi.get("/__admin/requests", params={"limit": "x"}).status_code == 400
+    assert taskmock_asgi.get("/__admin/requests", params={"limit": "0"}).json()["requests"] == []
     assert taskmock_asgi.request("DELETE", "/__admin/requests").status_code == 204
     assert taskmock_asgi.get("/__admin/requests").json()["requests"] == []
     assert taskmock_asgi.requests() == []

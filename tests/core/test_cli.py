@@ -122,3 +122,41 @@ def test_the_access_log_at_info_names_each_operation():
         assert process.wait(10) == 0
     lines = [line for line in process.stderr.read().splitlines() if "taskmock.access" in line]
     assert len(lines) == 1 and " POST /jsonrpc.php kanboard getVersion,getAllTaskFiles 200 " in lines[0], lines
+
+
+def test_the_server_runs_without_the_c_parser_and_uvloop():
+    """httptools and uvloop are the fast path, picked when installed; without them uvicorn's asyncio and h11
+    serve the same answers."""
+    code = ("import sys; sys.modules['uvloop'] = None; sys.modules['httptools'] = None; "
+            "from mockserver.cli import main; sys.exit(main(['serve', '--port', '0']))")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url, process.stderr.read()
+        status, body = get_json(url + "/__admin/health")
+        assert status == 200 and body["vendors"] == list(REGISTRY)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+
+
+@pytest.mark.parametrize("args, line", [
+    (["--port", "70000"], "mockserver serve: error: argument --port: '70000' is no TCP port: 0 (any free one) to "
+                          "65535"),
+    (["--fixtures", "{mis}"], "mockserver: fixtures: {mis}: no vendor is named 'kanbord'; the sections are "
+                              "kanboard, bitrix24, toggl, projectcor, onlyoffice"),
+])
+def test_a_wrong_start_is_one_line_and_exit_2(tmp_path, args, line):
+    misspelt = tmp_path / "mine.json"
+    misspelt.write_text('{"kanbord": {}}')
+    args = [a.replace("{mis}", str(misspelt)) for a in args]
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", *args], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and result.stderr.strip().splitlines()[-1] == line.replace("{mis}", str(misspelt))
+
+
+def test_version():
+    result = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "mockserver 0.1.0"
