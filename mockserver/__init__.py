@@ -16,7 +16,10 @@ The shared machinery lives beside the vendors, one noun per module:
 - ``downloads``  ``Download``, the one result type of every download, and its streamed response;
 - ``contracts``  JSON Schema contracts, compiled once at start;
 - ``jsonrpc``    a generic JSON-RPC 2.0 dispatcher, its procedures made of an operation table;
-- ``journal``    the bounded ring of received requests;
+- ``journal``    the bounded ring of received requests, with the operations each ran;
+- ``faults``     fault rules a test sets: a vendor's named errors, raw answers, latency, dropped connections;
+- ``options``    each vendor's switches, declared with types and defaults, changed while the server runs;
+- ``clock``      the one clock every vendor reads, which a test moves forward;
 - ``admin``      the ``/__admin`` API;
 - ``cli``        ``mockserver serve``;
 - ``server``     uvicorn on a socket of our own, with a ready signal;

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar
 
 if TYPE_CHECKING:
     from mockserver.vendor import Vendor
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,21 @@ class Option:
     def describe(self) -> str:
         values = " | ".join(self.choices) if self.choices else self.kind
         return f"{self.name} ({values}, default {_text(self.default)}): {self.help}"
+
+
+class Switch(Generic[T]):
+    """A vendor state's attribute that reads the switch of its name in force: ``rate_limits = Switch(bool)``
+    (the state keeps its switches as ``self.options``)."""
+
+    def __init__(self, kind: Callable[[Any], T]):
+        self.kind = kind
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, state: Any, owner: type | None = None) -> T:
+        return self.kind(state.options[self.name])
 
 
 def parse_pairs(pairs: list[str]) -> dict[str, dict[str, Any]]:

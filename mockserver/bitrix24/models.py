@@ -14,7 +14,7 @@ from typing import Any
 
 from mockserver.bitrix24.limits import LeakyBucket, OperatingTime
 from mockserver.blobs import Blob, BlobStore
-from mockserver.options import Option
+from mockserver.options import Option, Switch
 from mockserver.vendor import VendorContext
 
 PAGE = 50
@@ -114,6 +114,12 @@ class Task:
 
 
 class BitrixState:
+    rate_limits = Switch(bool)
+    bucket_size = Switch(int)
+    bucket_drain = Switch(float)
+    operating_limit = Switch(float)
+    operating_cost = Switch(float)
+
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
@@ -149,26 +155,6 @@ class BitrixState:
                           accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])))
         self.bucket = LeakyBucket()
         self.operating = OperatingTime()
-
-    @property
-    def rate_limits(self) -> bool:
-        return bool(self.options["rate_limits"])
-
-    @property
-    def bucket_size(self) -> int:
-        return int(self.options["bucket_size"])
-
-    @property
-    def bucket_drain(self) -> float:
-        return float(self.options["bucket_drain"])
-
-    @property
-    def operating_limit(self) -> float:
-        return float(self.options["operating_limit"])
-
-    @property
-    def operating_cost(self) -> float:
-        return float(self.options["operating_cost"])
 
     def next_id(self, kind: str) -> int:
         self.ids[kind] += 1

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.options import Option
+from mockserver.options import Option, Switch
 from mockserver.vendor import VendorContext
 
 OPTIONS = [
@@ -109,6 +109,10 @@ class Attachment:
 
 
 class TogglState:
+    quota_enforced = Switch(bool)
+    error_body = Switch(str)
+    unknown_task_list = Switch(str)
+
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
@@ -136,18 +140,6 @@ class TogglState:
         self.next_ids = {"task": fixture.get("first_attachment_id", 1), "project": fixture.get("first_attachment_id", 1),
                          "tasks": max(self.tasks, default=0) + 1}
         self.quota: dict[tuple[int, int], list[float]] = {}      # (user, org) -> [window start, used]
-
-    @property
-    def quota_enforced(self) -> bool:
-        return bool(self.options["quota_enforced"])
-
-    @property
-    def error_body(self) -> str:
-        return str(self.options["error_body"])
-
-    @property
-    def unknown_task_list(self) -> str:
-        return str(self.options["unknown_task_list"])
 
     # -- auth and quota ---------------------------------------------------------------------------------------------
     def user_by_key(self, key: str) -> User | None:
