@@ -96,10 +96,10 @@ class _Handle:
         kept until the next reset."""
         if name.startswith("_") or name in ("app", "url"):
             raise AttributeError(name)
-        vendor = next((v for v in self._runtime().vendors if v.name == name), None)
-        if vendor is None:
-            raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (and serves no vendor of that name)")
         rt = self._runtime()
+        vendor = next((v for v in rt.vendors if v.name == name), None)
+        if vendor is None:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r} and serves no vendor of that name")
         found = VendorHandle(self.url + vendor.entry_path, self._call(lambda: rt.store[name].credentials()))
         self.__dict__[name] = found
         return found

@@ -18,4 +18,5 @@ class Settings:
     journal_body_limit: int = 64 * 1024    # bytes of each request/response body the journal keeps
     tls: bool = False                      # serve HTTPS with a throw-away CA (mockserver.tls)
     blob_dir: Path | None = None           # where uploaded bytes live; default: a fresh temp directory
-    extra: dict[str, dict[str, Any]] = field(default_factory=dict)  # vendor switches: {"toggl": {"quota_enforced": True}}
+    # vendor switches at start: {"toggl": {"quota_enforced": True}}
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -198,7 +198,8 @@ class ParamsContracts:
             schema = contracts.schema(op.request)
             required = set(schema.get("required", ()))
             self.methods[op.name.lower()] = [
-                (prop, prop in required, sub, contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}),
+                (prop, prop in required, sub,
+                 contracts.compile({k: v for k, v in sub.items() if not k.startswith("x-")}),
                  _error_class(op, sub.get("x-missing")), _error_class(op, sub.get("x-invalid")))
                 for prop, sub in schema.get("properties", {}).items()]
 
@@ -217,7 +218,8 @@ def _error_class(op: Operation, name: str | None) -> type[errors.BitrixError]:
         return errors.ArgumentError
     found = getattr(errors, name, None)
     if not (isinstance(found, type) and issubclass(found, errors.BitrixError)):
-        raise ValueError(f"bitrix24: {op.request} names {name!r}, which is no error class of mockserver.bitrix24.errors")
+        raise ValueError(f"bitrix24: {op.request} names {name!r}, which is no error class of "
+                         f"mockserver.bitrix24.errors")
     return found
 
 
