@@ -17,21 +17,13 @@ class BodyTooLarge(Exception):
 
 
 class Inbound:
-    """What a handler may read of its request: path parameters, query, headers, cookies, its own base URL and
-    the body, as a stream or whole."""
+    """What a handler may read of its request: path parameters, query, headers, its own base URL and the body,
+    as a stream or whole."""
 
     __slots__ = ("_request",)
 
     def __init__(self, request: Request) -> None:
         self._request = request
-
-    @property
-    def method(self) -> str:
-        return self._request.method
-
-    @property
-    def path(self) -> str:
-        return self._request.url.path
 
     @property
     def path_params(self) -> Mapping[str, Any]:
@@ -46,18 +38,10 @@ class Inbound:
         return self._request.headers
 
     @property
-    def cookies(self) -> Mapping[str, str]:
-        return self._request.cookies
-
-    @property
     def base_url(self) -> str:
         """``scheme://host[:port]`` as the client called it."""
         url = self._request.url
         return f"{url.scheme}://{url.netloc}"
-
-    @property
-    def client(self) -> str:
-        return self._request.client.host if self._request.client else "-"
 
     def stream(self) -> AsyncIterator[bytes]:
         return self._request.stream()

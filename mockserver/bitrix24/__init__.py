@@ -1,7 +1,8 @@
 """Bitrix24 REST: ``tasks.task.files.attach`` and the Drive and task methods a client needs around it, on
 ``/rest/{user_id}/{code}/{method}`` (webhooks) and ``/rest/{method}`` (OAuth tokens).
 
-Spec (the project's own, kept outside this repository): ``shared/vendors/bitrix24.md`` (official docs, the REST module's PHP source, and the traffic of
+Spec (the project's own notes, kept outside this repository):
+``shared/vendors/bitrix24.md`` (official docs, the REST module's PHP source, and the traffic of
 b24pysdk and fast_bitrix24) and the seed page ``shared/seeds/000_c31a39be5b1dc748.txt``; both clients run
 against this module in ``tests/bitrix24``.
 

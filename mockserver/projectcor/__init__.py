@@ -1,6 +1,7 @@
 """ProjectCOR: OAuth client credentials and task attachments under ``/v1``.
 
-Spec (the project's own, kept outside this repository): ``shared/vendors/projectcor.md`` (documentation only, thin) and the seed page
+Spec (the project's own notes, kept outside this repository):
+``shared/vendors/projectcor.md`` (documentation only, thin) and the seed page
 ``shared/seeds/004_a1aab7ffa608003a.txt`` (the upload page: fields, enums, the reply, ``files_q`` = attachments
 now on the task, ``errors`` present only when a file failed for size or extension).
 
@@ -12,7 +13,9 @@ extension deny-list come from the fixtures (``upload_rules``); ``url`` points at
 (``/projectcor-files/{id}/{filename}``), which serves the bytes; the list answers the documented paginated
 wrapper (``perPage`` capped at 50) and ``page=false`` a bare array; refreshing spends the old token pair; a
 ``grant_type=refresh_token`` call on ``/v1/oauth/token`` is taken as a third-party client sends it. Access
-tokens are HS256 JWTs signed with a key made at start; ``token_ttl`` (fixtures) sets their life.
+tokens are HS256 JWTs signed with a key made at start; ``token_ttl`` (fixtures) sets their life. The
+documented 429 ("back off") and 503 ("wait 5 minutes") answer ``{"message": "Too many requests"}`` and
+``{"message": "Service unavailable"}`` (texts inferred); only fault rules send them.
 """
 
 from mockserver.projectcor.models import CorState

@@ -1,7 +1,8 @@
 """Toggl Focus: task and project attachments, storage usage and tasks, under
 ``/api/organizations/{organization_id}/workspaces/{workspace_id}``.
 
-Spec (the project's own, kept outside this repository): ``shared/vendors/toggl-focus.md`` and the vendor's own Swagger 2.0 for these routes, kept here as the
+Spec (the project's own notes, kept outside this repository):
+``shared/vendors/toggl-focus.md`` and the vendor's own Swagger 2.0 for these routes, kept here as the
 contract ``contracts/toggl/focus.swagger.json`` (every response of the test-suite is checked against it), and
 the seed page ``shared/seeds/003_afe438d186d622cb.txt``.
 
