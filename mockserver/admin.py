@@ -31,10 +31,24 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "vendors": [v.name for v in rt.vendors]})
 
 
+def _vendor(request: Request) -> str | None:
+    """The ``?vendor=`` of a request, which this server must serve (ValueError otherwise)."""
+    wanted = request.query_params.get("vendor")
+    served = [v.name for v in _rt(request).vendors]
+    if wanted is not None and wanted not in served:
+        raise ValueError(unknown_vendor(wanted, served))
+    return wanted
+
+
 async def reset(request: Request) -> Response:
+    """Every vendor back as the server started, or one (``?vendor=``)."""
     rt = _rt(request)
-    rt.reset()
-    return JSONResponse({"reset": [v.name for v in rt.vendors]})
+    try:
+        vendor = _vendor(request)
+    except ValueError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=404)
+    rt.reset(vendor)
+    return JSONResponse({"reset": [v.name for v in rt.vendors if vendor in (None, v.name)]})
 
 
 async def state(request: Request) -> Response:
@@ -48,14 +62,18 @@ async def state(request: Request) -> Response:
 
 async def requests(request: Request) -> Response:
     rt = _rt(request)
+    try:
+        vendor = _vendor(request)
+    except ValueError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=404)
     if request.method == "DELETE":
-        rt.journal.clear()
+        rt.journal.clear(vendor)
         return Response(status_code=204)
     q = request.query_params
     limit = q.get("limit")
     if limit is not None and not limit.isdigit():
         return JSONResponse({"error": "limit must be a whole number"}, status_code=400)
-    entries = rt.journal.entries(vendor=q.get("vendor"), method=q.get("method"), path=q.get("path"),
+    entries = rt.journal.entries(vendor=vendor, method=q.get("method"), path=q.get("path"),
                                  limit=int(limit) if limit else None, operation=q.get("operation"))
     return JSONResponse({"enabled": rt.journal.enabled, "size": rt.journal.size, "requests": entries})
 

@@ -40,12 +40,17 @@ class Runtime:
     faults: Faults
     crashes: list[dict[str, Any]] = field(default_factory=list)   # the mock's own failures, since the last reset
 
-    def reset(self) -> None:
-        self.store.reset()
-        self.journal.clear()
-        self.crashes.clear()
-        self.clock.reset()
-        self.faults.clear()
+    def reset(self, vendor: str | None = None) -> None:
+        """Everything back as the server started; for one vendor: its state, bytes, switches, fault rules and
+        journal entries (the clock is every vendor's, and stays)."""
+        self.store.reset(vendor)
+        self.journal.clear(vendor)
+        self.faults.clear(vendor)
+        if vendor is None:
+            self.crashes.clear()
+            self.clock.reset()
+        else:
+            self.crashes[:] = [c for c in self.crashes if c["vendor"] != vendor]
 
     def vendor_for(self, path: str) -> Vendor | None:
         for vendor in self.vendors:

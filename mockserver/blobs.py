@@ -8,6 +8,7 @@ directory (shutdown).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import os
@@ -55,12 +56,21 @@ class BlobStore:
         self.root = Path(tempfile.mkdtemp(prefix="taskmock-blobs-")) if root is None else Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._ids = itertools.count(1)
+        self.prefix = ""
+
+    def scoped(self, owner: str) -> "BlobStore":
+        """The same store for one owner (a vendor): its keys start with the owner's name, so that ``clear`` can
+        drop its bytes alone."""
+        view = copy.copy(self)
+        view._own_root = False
+        view.prefix = f"{owner}-"
+        return view
 
     def path(self, key: str) -> Path:
         return self.root / key
 
     def open_writer(self) -> BlobWriter:
-        return BlobWriter(self, f"b{next(self._ids):08d}")
+        return BlobWriter(self, f"{self.prefix}b{next(self._ids):08d}")
 
     def put(self, data: bytes) -> Blob:
         writer = self.open_writer()
@@ -80,8 +90,10 @@ class BlobStore:
             pass
 
     def clear(self) -> None:
+        """Drop every blob of this store (of this owner, for a scoped one)."""
         for entry in os.scandir(self.root):
-            os.unlink(entry.path)
+            if entry.name.startswith(self.prefix):
+                os.unlink(entry.path)
 
     def close(self) -> None:
         if self._own_root:

@@ -186,9 +186,13 @@ class Faults:
         self.rules = [r for r in self.rules if r.id != rule_id]
         return len(self.rules) < before
 
-    def clear(self) -> None:
-        self.rules = []
-        self.random = random.Random(self.seed)
+    def clear(self, vendor: str | None = None) -> None:
+        """Remove every rule (the PRNG seeded again), or one vendor's."""
+        if vendor is None:
+            self.rules = []
+            self.random = random.Random(self.seed)
+        else:
+            self.rules = [r for r in self.rules if r.vendor != vendor]
 
     def hit(self, vendor: str, operation: str, users: Collection[str]) -> Rule | None:
         """The rule that acts on this operation now, if any; every matching rule counts the match."""

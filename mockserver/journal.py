@@ -38,8 +38,14 @@ class Journal:
             entry["seq"] = next(self._seq)
             self._entries.append(entry)
 
-    def clear(self) -> None:
-        self._entries.clear()
+    def clear(self, vendor: str | None = None) -> None:
+        """Forget every entry, or those of one vendor."""
+        if vendor is None:
+            self._entries.clear()
+        else:
+            kept = [e for e in self._entries if e["vendor"] != vendor]
+            self._entries.clear()
+            self._entries.extend(kept)
 
     def entries(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
                 limit: int | None = None, operation: str | None = None) -> list[dict[str, Any]]:

@@ -123,11 +123,13 @@ class Options:
         for vendor, name, value in checked:
             self.values[vendor][name] = value
 
-    def reset(self) -> None:
-        """Back to the values the server started with (the dicts the vendors hold stay the same objects)."""
+    def reset(self, vendor: str | None = None) -> None:
+        """Back to the values the server started with, for every vendor or one (the dicts the vendors hold stay
+        the same objects)."""
         for name, values in self._start.items():
-            self.values[name].clear()
-            self.values[name].update(values)
+            if vendor in (None, name):
+                self.values[name].clear()
+                self.values[name].update(values)
 
     def describe(self) -> dict[str, dict[str, dict[str, Any]]]:
         """What ``GET /__admin/options`` shows: per switch its value, default, type, values and meaning."""

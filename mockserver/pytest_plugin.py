@@ -107,10 +107,12 @@ class _Handle:
     def _call(self, fn):
         return fn()
 
-    def reset(self) -> None:
-        self._call(self._runtime().reset)
-        for vendor in self._runtime().vendors:
-            self.__dict__.pop(vendor.name, None)
+    def reset(self, vendor: str | None = None) -> None:
+        """Every vendor back to its fixtures (or one: its state, bytes, switches, faults and journal)."""
+        self._call(lambda: self._runtime().reset(vendor))
+        for served in self._runtime().vendors:
+            if vendor in (None, served.name):
+                self.__dict__.pop(served.name, None)
 
     def requests(self, vendor: str | None = None, method: str | None = None, path: str | None = None,
                  operation: str | None = None) -> list[dict[str, Any]]:

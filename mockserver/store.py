@@ -44,17 +44,22 @@ class StateStore:
         context = VendorContext(
             fixture=self.fixtures.get(vendor.name, {}),
             fake=Fake(self.settings.seed, vendor.name),
-            blobs=self.blobs,
+            blobs=self.blobs.scoped(vendor.name),
             options=self.options.values[vendor.name],
             clock=self.clock,
         )
         return vendor.make_state(context)
 
-    def reset(self) -> None:
-        """Every vendor back to its fixtures and the switches it started with; every stored blob dropped."""
-        self.blobs.clear()
-        self.states = {}
-        self.options.reset()
+    def reset(self, vendor: str | None = None) -> None:
+        """Every vendor (or one) back to its fixtures and the switches it started with; its stored bytes
+        dropped."""
+        if vendor is None:
+            self.blobs.clear()
+            self.states = {}
+        else:
+            self.blobs.scoped(vendor).clear()
+            self.states.pop(vendor, None)
+        self.options.reset(vendor)
 
     def __getitem__(self, vendor: str):
         state = self.states.get(vendor)

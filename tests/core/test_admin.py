@@ -76,3 +76,30 @@ def test_binary_bodies_are_journaled_as_base64(taskmock_asgi):
     taskmock_asgi.post("/jsonrpc.php", content=b"\xff\xfe")
     entry = taskmock_asgi.requests()[-1]
     assert entry["body"] == "//4=" and entry["body_encoding"] == "base64"
+
+
+def test_reset_and_journal_clearing_for_one_vendor(taskmock_asgi):
+    rpc = Rpc(taskmock_asgi)
+    rpc("createTaskFile", 1, 1, "a.txt", "eA==")
+    toggl = "/api/organizations/1001/workspaces/2001/tasks/4001/attachments"
+    auth = {"Authorization": f"Bearer {taskmock_asgi.toggl.api_key}"}
+    assert taskmock_asgi.post(toggl, headers=auth, files={"file": ("t.txt", b"t")},
+                              data={"display_order": "0"}).status_code == 201
+    taskmock_asgi.request("PATCH", "/__admin/options", json={"toggl": {"error_body": "object"}})
+    blob_dir = taskmock_asgi.app.state.runtime.blobs.root
+    assert sorted(p.name.split("-")[0] for p in blob_dir.iterdir()) == ["kanboard", "toggl"]
+
+    assert taskmock_asgi.post("/__admin/reset", params={"vendor": "toggl"}).json() == {"reset": ["toggl"]}
+    assert [p.name.split("-")[0] for p in blob_dir.iterdir()] == ["kanboard"]
+    assert taskmock_asgi.get(toggl, headers=auth).json() == []
+    assert taskmock_asgi.get("/__admin/options").json()["toggl"]["error_body"]["value"] == "swagger"
+    assert rpc("getAllTaskFiles", 1)[0]["name"] == "a.txt"               # kanboard untouched
+    assert {e["vendor"] for e in taskmock_asgi.requests()} == {"kanboard", "toggl"}
+
+    assert taskmock_asgi.delete("/__admin/requests", params={"vendor": "kanboard"}).status_code == 204
+    assert {e["vendor"] for e in taskmock_asgi.requests()} == {"toggl"}
+    for call in (lambda: taskmock_asgi.post("/__admin/reset", params={"vendor": "kanbord"}),
+                 lambda: taskmock_asgi.get("/__admin/requests", params={"vendor": "kanbord"}),
+                 lambda: taskmock_asgi.delete("/__admin/requests", params={"vendor": "kanbord"})):
+        reply = call()
+        assert reply.status_code == 404 and reply.json()["error"].startswith("unknown vendor 'kanbord'")
