@@ -126,13 +126,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     check_tables(vendors, contracts)
     blobs = BlobStore(settings.blob_dir)
     clock = Clock()
+    try:
+        store = StateStore(vendors, settings, blobs, contracts, clock)
+    except BaseException:
+        blobs.close()                   # a start that fails leaves no directory behind
+        raise
     rt = Runtime(
         settings=settings,
         vendors=vendors,
         blobs=blobs,
         contracts=contracts,
         journal=Journal(settings.journal_size, settings.journal_body_limit),
-        store=StateStore(vendors, settings, blobs, contracts, clock),
+        store=store,
         clock=clock,
         faults=Faults(vendors, settings.seed),
     )

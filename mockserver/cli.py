@@ -37,7 +37,30 @@ def parser() -> argparse.ArgumentParser:
                             "`mockserver options` lists them")
     serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     sub.add_parser("options", help="list every vendor switch that --set and PATCH /__admin/options take")
+    check = sub.add_parser("check", help="check a fixture file as --fixtures would, and say what is wrong")
+    check.add_argument("file", type=Path)
+    sub.add_parser("fixtures", help="print the default fixtures, to start a file of your own from")
     return p
+
+
+def check_fixtures(path: Path) -> int:
+    """One line: the file is good, or what is wrong with it (exit 2)."""
+    from mockserver.app import create_app
+
+    try:
+        create_app(Settings(fixtures=path)).state.runtime.blobs.close()
+    except (OSError, ValueError) as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    print(f"{path}: good")
+    return 0
+
+
+def print_fixtures() -> int:
+    from mockserver.fixtures import data_dir
+
+    print((data_dir("fixtures") / "default.json").read_text(encoding="utf-8"), end="")
+    return 0
 
 
 def list_options() -> int:
@@ -54,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     if args.command == "options":
         return list_options()
+    if args.command == "check":
+        return check_fixtures(args.file)
+    if args.command == "fixtures":
+        return print_fixtures()
     try:
         options = parse_pairs(args.options)
     except ValueError as exc:
@@ -66,9 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.log_level)
     try:
         app = create_app(settings)
-        sock = bind_socket(settings.host, settings.port)
     except (OSError, ValueError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind_socket(settings.host, settings.port)
+    except OSError as exc:
+        app.state.runtime.blobs.close()             # nothing is left behind by a start that failed
+        print(f"mockserver: {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     tls = None
     if settings.tls:

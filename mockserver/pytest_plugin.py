@@ -49,15 +49,23 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    settings_from(config)               # a wrong ini option stops the session at once, in one line
     config.addinivalue_line("markers", "taskmock(options=None, faults=None): vendor switches ({vendor: {key: "
                                        "value}}) and fault rules ([{vendor: ..., ...}]) set before the test")
 
 
 def settings_from(config) -> Settings:
+    """The fixtures' settings from the ini options; a wrong one is a one-line usage error."""
     fixtures = config.getini("taskmock_fixtures")
+    seed = config.getini("taskmock_seed") or "0"
+    if not str(seed).lstrip("-").isdigit():
+        raise pytest.UsageError(f"taskmock_seed = {seed}: the seed is a whole number")
+    try:
+        extra = parse_pairs(config.getini("taskmock_options"))
+    except ValueError as exc:
+        raise pytest.UsageError(f"taskmock_options: {exc}") from None
     return Settings(host="127.0.0.1", port=0, fixtures=Path(config.rootpath, fixtures) if fixtures else None,
-                    seed=int(config.getini("taskmock_seed") or 0),
-                    extra=parse_pairs(config.getini("taskmock_options")))
+                    seed=int(seed), extra=extra)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -160,3 +160,35 @@ def test_version():
     result = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "mockserver 0.1.0"
+
+
+def test_check_and_fixtures_commands(tmp_path):
+    printed = subprocess.run([sys.executable, "-m", "mockserver", "fixtures"], capture_output=True, text=True,
+                             timeout=60)
+    mine = tmp_path / "mine.json"
+    mine.write_text(printed.stdout)
+    good = subprocess.run([sys.executable, "-m", "mockserver", "check", str(mine)], capture_output=True, text=True,
+                          timeout=60)
+    assert (good.returncode, good.stdout) == (0, f"{mine}: good\n")
+    mine.write_text('{"kanboard": {"users": [{"username": "x"}]}}')
+    bad = subprocess.run([sys.executable, "-m", "mockserver", "check", str(mine)], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("mockserver: fixtures: kanboard.users[0] must contain")
+
+
+def test_a_failed_start_leaves_no_directory_behind(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"toggl": {"options": {"quota_enforced": "yes"}}}')
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    first, url = start(env=env)
+    try:
+        port = url.rsplit(":", 1)[1]
+        for args in (["--fixtures", str(bad)], ["--port", port]):          # a wrong file; a port in use
+            result = subprocess.run([sys.executable, "-m", "mockserver", "serve", *args], capture_output=True,
+                                    text=True, timeout=60, env=env)
+            assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert len(list(tmp_path.glob("taskmock-blobs-*"))) == 1                      # the running server's
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.wait(10)
+    assert list(tmp_path.glob("taskmock-blobs-*")) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 USER_TESTS = '''
 import base64
 import threading
@@ -129,3 +131,11 @@ def test_steering_from_a_test(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=7, failed=1)
     result.stdout.fnmatch_lines(["*- taskmock requests -*", "POST /jsonrpc.php getVersion -> 200"])
+
+
+def test_a_wrong_ini_option_is_one_line(pytester):
+    pytester.makeini("[pytest]\ntaskmock_seed = seven\n")
+    pytester.makepyfile(test_x="def test_x(taskmock_asgi):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0] == "ERROR: taskmock_seed = seven: the seed is a whole number"
