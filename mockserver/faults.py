@@ -28,6 +28,7 @@ from typing import Any, Collection, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.journal import FAULTS
 from mockserver.options import unknown_vendor
@@ -266,11 +267,11 @@ class FaultMiddleware:
     """Waits out a rule's latency before the answer starts, and drops the connection as a rule says. Costs one
     check per request while no rule is set."""
 
-    def __init__(self, app: Any, faults: Faults):
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
         self.faults = faults
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.faults.rules:
             await self.app(scope, receive, send)
             return
@@ -290,7 +291,7 @@ class FaultMiddleware:
                 transport.close()
             await asyncio.sleep(0)           # let the server see the connection go before the app returns
 
-        async def send_with_faults(message: dict[str, Any]) -> None:
+        async def send_with_faults(message: Message) -> None:
             nonlocal limit, sent
             if dropped:
                 return

@@ -64,6 +64,15 @@ def test_every_operation_is_named_once_and_its_contracts_exist(name):
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_request_contract_compiles(name):
+    """They are compiled on first use, at run time: one that the validator cannot compile would be a crash."""
+    contracts = Contracts([name])
+    for op in VENDORS[name].operations:
+        if op.request:
+            contracts.check(op.request)(None)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_vendor_has_a_response_check(name):
     assert name in CHECKS
 
