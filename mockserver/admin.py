@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mockserver.faults import describe_errors
-from mockserver.options import unknown_vendor
+from mockserver.vendor import unknown_vendor
 
 
 def _rt(request: Request):

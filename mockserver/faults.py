@@ -19,6 +19,7 @@ acts on that share of matches (seeded). The first rule that acts wins; a reset r
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import itertools
 import json
@@ -31,8 +32,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.journal import FAULTS
-from mockserver.options import unknown_vendor
-from mockserver.vendor import REGISTRY, Vendor, VendorError
+from mockserver.vendor import REGISTRY, Vendor, VendorError, unknown_vendor
 
 DELAY = "taskmock.delay"              # on the request's scope: seconds to wait before the answer
 DROP = "taskmock.drop"                # how to drop the connection
@@ -56,6 +56,7 @@ class RawAnswer(Exception):
                         headers={"content-type": "application/json", **self.headers})
 
 
+@functools.lru_cache(maxsize=None)
 def named_errors(vendor: str) -> dict[str, type[VendorError]]:
     """The errors a rule of ``vendor`` may name: each error class of the vendor that takes no argument (but the
     base class of its others), by its class name, and by the vendor's own code where that code names one only."""

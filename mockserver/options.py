@@ -80,15 +80,6 @@ def parse_pairs(pairs: list[str]) -> dict[str, dict[str, Any]]:
     return options
 
 
-def unknown_vendor(name: str, served: list[str]) -> str:
-    """One line for a vendor name that this server does not serve."""
-    from mockserver.vendor import REGISTRY
-
-    if name in REGISTRY:
-        return f"vendor {name!r} is not served by this server (served: {', '.join(served)})"
-    return f"unknown vendor {name!r}; known: {', '.join(REGISTRY)}"
-
-
 def _text(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
@@ -111,6 +102,7 @@ class Options:
         for vendor, values in changes.items():
             declared = self.declared.get(vendor)
             if declared is None:
+                from mockserver.vendor import unknown_vendor
                 raise ValueError(unknown_vendor(vendor, list(self.declared)))
             if not isinstance(values, Mapping):
                 raise ValueError(f"options of {vendor} are an object: {{switch: value}}")

@@ -163,6 +163,13 @@ class Vendor:
         return [name for op in self.operations for name in (op.request, op.response) if name]
 
 
+def unknown_vendor(name: str, served: list[str]) -> str:
+    """One line for a vendor name that this server does not serve."""
+    if name in REGISTRY:
+        return f"vendor {name!r} is not served by this server (served: {', '.join(served)})"
+    return f"unknown vendor {name!r}; known: {', '.join(REGISTRY)}"
+
+
 def load(names: tuple[str, ...] | list[str] = ()) -> list[Vendor]:
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
