@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mockserver.faults import describe_errors
+from mockserver.http import ascii_digits
 from mockserver.vendor import unknown_vendor
 
 
@@ -71,7 +72,7 @@ async def requests(request: Request) -> Response:
         return Response(status_code=204)
     q = request.query_params
     limit = q.get("limit")
-    if limit is not None and not limit.isdigit():
+    if limit is not None and not ascii_digits(limit):
         return JSONResponse({"error": "limit must be a whole number"}, status_code=400)
     entries = rt.journal.entries(vendor=vendor, method=q.get("method"), path=q.get("path"),
                                  limit=int(limit) if limit else None, operation=q.get("operation"))

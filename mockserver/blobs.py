@@ -1,8 +1,12 @@
 """The blob store: uploaded bytes live in files under one temporary directory, never in Python memory for long.
 
 Vendors keep a ``Blob`` (key, size, digests) in their models and ask the store for the bytes when a client
-downloads them (served from ``path(key)``). Writing is streamed: ``open_writer`` returns a writer that takes chunks and hashes them on the
-way, so an upload is never held whole. ``clear`` empties the store (admin reset); ``close`` removes the
+downloads them (``open``: the open file keeps them readable whatever happens to the blob afterwards). Writing is
+streamed: ``open_writer`` returns a writer that takes chunks and hashes them on the way, so an upload is never
+held whole. A blob is written once and never changed; each new version of a file is a new blob.
+
+``clear`` empties the store (admin reset); a vendor's ``scoped`` view is ``retire``d by a reset first, so that
+an upload still in flight on the world before the reset writes nothing that outlives it. ``close`` removes the
 directory (shutdown).
 """
 
@@ -33,6 +37,8 @@ class BlobWriter:
         self._store = store
         self.key = key
         self._file: BinaryIO = open(store.path(key), "wb")
+        if store.retired:
+            os.unlink(store.path(key))             # the bytes of a world that is gone: kept nowhere
         self._sha256 = hashlib.sha256()
         self.size = 0
 
@@ -57,6 +63,7 @@ class BlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self._ids = itertools.count(1)
         self.prefix = ""
+        self.retired = False
 
     def scoped(self, owner: str) -> "BlobStore":
         """The same store for one owner (a vendor): its keys start with the owner's name, so that ``clear`` can
@@ -77,11 +84,25 @@ class BlobStore:
         writer.write(data)
         return writer.commit()
 
-    def read(self, key: str) -> bytes:
-        return self.path(key).read_bytes()
+    def open(self, blob: Blob) -> BinaryIO | None:
+        """The blob's bytes, open for reading (None: gone already). They stay readable through this file to
+        the end, whatever is deleted or reset meanwhile."""
+        try:
+            return open(self.path(blob.key), "rb")
+        except FileNotFoundError:
+            return None
 
-    def exists(self, key: str) -> bool:
-        return self.path(key).exists()
+    def read(self, blob: Blob) -> bytes | None:
+        """The blob's bytes whole (None: gone already); for vendors whose protocol holds them whole anyway."""
+        file = self.open(blob)
+        if file is None:
+            return None
+        with file:
+            return file.read()
+
+    def retire(self) -> None:
+        """This view's world is reset: what its requests still in flight write is dropped as it is written."""
+        self.retired = True
 
     def delete(self, key: str) -> None:
         try:

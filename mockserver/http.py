@@ -50,6 +50,12 @@ class Inbound:
         return await read_body(self._request, limit)
 
 
+def ascii_digits(text: str) -> bool:
+    """One or more ASCII digits and nothing else: the only digits the vendors' servers read in an id (Python's
+    ``isdigit`` and ``int`` also take superscripts, Arabic-Indic and other Unicode digits)."""
+    return text.isascii() and text.isdigit()
+
+
 def bearer(header: str | None) -> str | None:
     """The token of ``Authorization: Bearer <token>`` (scheme in any case), else None."""
     if header and header[:7].lower() == "bearer ":
@@ -86,7 +92,7 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     if limit is None:
         return await request.body()
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if ascii_digits(declared) and int(declared) > limit:
         raise BodyTooLarge()
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockserver.downloads import Download, file_response
+from mockserver.downloads import BlobResponse, Download
 from mockserver.faults import RawAnswer
 from mockserver.journal import CRASH, OPERATIONS
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
@@ -112,7 +112,7 @@ class RouteWire(ABC):
 
     def reply(self, call: Any, result: Any) -> Response:
         if isinstance(result, Download):
-            return file_response(call.state.blobs, result)
+            return BlobResponse(result)
         return self.render(call, result)
 
     @abstractmethod

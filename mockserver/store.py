@@ -53,6 +53,10 @@ class StateStore:
     def reset(self, vendor: str | None = None) -> None:
         """Every vendor (or one) back to its fixtures and the switches it started with; its stored bytes
         dropped."""
+        gone = list(self.states.values()) if vendor is None else [self.states.get(vendor)]
+        for state in gone:
+            if state is not None:
+                state.blobs.retire()     # a request still in flight on it finishes there, keeping nothing
         if vendor is None:
             self.blobs.clear()
             self.states = {}

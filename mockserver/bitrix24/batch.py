@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl
 from mockserver.bitrix24 import errors, render
 from mockserver.bitrix24.handlers import as_int, boolean, store_file
 from mockserver.bitrix24.wire import Call, Page, php_parse
-from mockserver.downloads import Download
+from mockserver.downloads import Download, open_download
+from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, parse_form
 
 MAX_BATCH = 50
@@ -30,12 +31,12 @@ def _substitute(value: Any, results: dict[Any, Any]) -> Any:
 
     def lookup(match: re.Match[str]) -> Any:
         key = match.group(1)
-        node = results.get(int(key) if key.isdigit() else key, results.get(key))
+        node = results.get(int(key) if ascii_digits(key) else key, results.get(key))
         for part in re.findall(r"\[([^\]]*)\]", match.group(2)):
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            if isinstance(node, list) and ascii_digits(part) and int(part) < len(node):
                 node = node[int(part)]
             elif isinstance(node, dict):
-                node = node.get(part, node.get(int(part)) if part.isdigit() else None)
+                node = node.get(part, node.get(int(part)) if ascii_digits(part) else None)
             else:
                 return None
         return node
@@ -48,7 +49,7 @@ def _substitute(value: Any, results: dict[Any, Any]) -> Any:
 
 
 def _key(key: Any) -> Any:
-    return int(key) if isinstance(key, str) and key.isdigit() and (key == "0" or not key.startswith("0")) else key
+    return int(key) if isinstance(key, str) and ascii_digits(key) and (key == "0" or not key.startswith("0")) else key
 
 
 def batch(call: Call, params: dict[str, Any]) -> dict[str, Any]:
@@ -136,4 +137,4 @@ def download(call: Call, params: dict[str, Any]) -> Download:
     obj = state.objects.get(as_int(values.get("id")) or 0)
     if scope != "disk" or signature != state.sign(payload) or obj is None or obj.type != "file" or obj.blob is None:
         raise errors.NotFound(values.get("id", ""))
-    return Download(obj.blob, obj.name)
+    return open_download(state.blobs, obj.blob, obj.name, missing=errors.NotFound(values.get("id", "")))

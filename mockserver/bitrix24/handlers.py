@@ -14,7 +14,7 @@ from mockserver.bitrix24 import errors, render
 from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task
 from mockserver.blobs import Blob
 from mockserver.bitrix24.wire import Call, Page
-from mockserver.downloads import Download
+from mockserver.downloads import Download, open_download
 
 TRUE = {"true", "y", "1", "yes", "on"}
 
@@ -28,7 +28,7 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value, re.ASCII):
         return int(value)
     return None
 
@@ -329,4 +329,4 @@ def attached_download(call: Call, params: dict[str, Any]) -> Download:
         raise errors.NotFound(attached)
     obj = call.state.objects[attachment.object_id]
     assert obj.blob is not None
-    return Download(obj.blob, obj.name)
+    return open_download(call.state.blobs, obj.blob, obj.name, missing=errors.NotFound(attached))

@@ -23,7 +23,8 @@ from mockserver.bitrix24 import errors, render
 from mockserver.bitrix24.render import url_quote
 from mockserver.bitrix24.models import BitrixState, User
 from mockserver.contracts import Contracts
-from mockserver.downloads import Download, file_response
+from mockserver.downloads import BlobResponse, Download
+from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.pipeline import answer, arrive, note
 from mockserver.vendor import Call as BaseCall
@@ -50,7 +51,7 @@ def php_parse(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         for i, part in enumerate(path):
             last = i == len(path) - 1
             if part == "":
-                part = str(1 + max((int(k) for k in node if k.isdigit()), default=-1))
+                part = str(1 + max((int(k) for k in node if ascii_digits(k)), default=-1))
             if last:
                 node[part] = value
             else:
@@ -134,7 +135,7 @@ def identify(state: BitrixState, request: Request, route: list[str], params: dic
     base = f"{request.url.scheme}://{request.url.netloc}"
     if len(route) == 2:
         user_id, code = route
-        hook = state.webhook(int(user_id), code) if user_id.isdigit() else None
+        hook = state.webhook(int(user_id), code) if ascii_digits(user_id) else None
         if hook is None or hook.user_id not in state.users:
             raise errors.InvalidCredentials()
         return Identity(state.users[hook.user_id], hook.scopes, False, f"hook:{user_id}/{code}",
@@ -330,7 +331,7 @@ class Wire:
                 if op.name == "upload":
                     return response(await op.handler(call, params), as_xml=as_xml)
                 if op.name == "download":
-                    return file_response(state.blobs, op.handler(call, params))
+                    return BlobResponse(op.handler(call, params))
                 started = state.clock.time()
                 result = op.handler(call, params)
                 return response(render.success(result, render.time_block(started, state.clock.time())),
@@ -354,7 +355,7 @@ class Wire:
                 state: BitrixState = exchange.state
                 result = op.handler(Call(state, http.Inbound(request), op, contracts, None), dict(request.query_params))
                 if isinstance(result, Download):
-                    return file_response(state.blobs, result)
+                    return BlobResponse(result)
                 return response(render.success(result, None))
 
             return await answer(exchange, work)

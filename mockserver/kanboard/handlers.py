@@ -205,9 +205,8 @@ def getAllTaskFiles(s: Session, task_id):
 def downloadTaskFile(s: Session, file_id):
     _allow(s, _file_project(s, file_id), PROJECT_VIEWER)
     f = s.state.files.find(sql_id(file_id))
-    if f is None or not s.state.blobs.exists(f.blob.key):
-        return ""
-    return base64.b64encode(s.state.blobs.read(f.blob.key)).decode("ascii")
+    data = s.state.blobs.read(f.blob) if f is not None else None
+    return base64.b64encode(data).decode("ascii") if data is not None else ""
 
 
 def removeTaskFile(s: Session, file_id):
@@ -255,9 +254,8 @@ def getProjectFile(s: Session, project_id, file_id):
 def downloadProjectFile(s: Session, project_id, file_id):
     _allow(s, sql_id(project_id), PROJECT_VIEWER)
     f = _project_file(s, project_id, file_id)
-    if f is None or not s.state.blobs.exists(f.blob.key):
-        return ""
-    return base64.b64encode(s.state.blobs.read(f.blob.key)).decode("ascii")
+    data = s.state.blobs.read(f.blob) if f is not None else None
+    return base64.b64encode(data).decode("ascii") if data is not None else ""
 
 
 def removeProjectFile(s: Session, project_id, file_id):

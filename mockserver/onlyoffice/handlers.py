@@ -9,7 +9,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from mockserver.downloads import Download
+from mockserver.downloads import Download, open_download
+from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
 from mockserver.onlyoffice.models import File, Folder, Task
@@ -37,7 +38,7 @@ def _folder(call: Call, ref: str) -> Folder:
         return state.my_folder(user)
     if ref == "@common":
         return state.common
-    folder = state.folders.get(int(ref)) if ref.isdigit() else None
+    folder = state.folders.get(int(ref)) if ascii_digits(ref) else None
     if folder is None or (folder.owner_id and folder.owner_id != user.id):
         raise errors.FolderNotFound()
     return folder
@@ -114,7 +115,8 @@ def _readable_file(call: Call, file_id: int, not_found: type[errors.ItemNotFound
 
 def download(call: Call) -> Download:
     f = _readable_file(call, call.params.integer("fileid"), errors.FileNotFound)
-    return Download(f.blob, f.title, mimetypes.guess_type(f.title)[0] or "application/octet-stream")
+    return open_download(call.state.blobs, f.blob, f.title, mimetypes.guess_type(f.title)[0] or "application/octet-stream",
+                    missing=errors.FileNotFound())
 
 
 # -- Projects -----------------------------------------------------------------------------------------------------

@@ -27,6 +27,20 @@ from mockserver.vendor import Call as BaseCall
 from mockserver.vendor import Exchange, VendorError
 
 
+_INT32 = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
+
+
+def int32(value: Any) -> int:
+    """``value`` as .NET's ``Int32.Parse`` with the invariant culture reads it (ASCII digits, a sign, spaces
+    around); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not _INT32.fullmatch(str(value)):
+        raise ValueError(value)
+    number = int(value)
+    if not -2**31 <= number < 2**31:
+        raise ValueError(value)
+    return number
+
+
 class Params:
     """Route values, query string and body, merged and looked up by name in any case, as the API binder does."""
 
@@ -45,7 +59,7 @@ class Params:
         if value is None or value == "":
             return 0
         try:
-            return int(value)
+            return int32(value)
         except ValueError:
             raise errors.InvalidArguments(f"Cannot convert '{value}' to Int32 for parameter '{name}'.") from None
 
@@ -54,13 +68,13 @@ class Params:
         raw: list[Any] = []
         lowered = name.lower()
         for key, values in self.values.items():
-            if key in (lowered, lowered + "[]") or re.fullmatch(re.escape(lowered) + r"\[\d+\]", key):
+            if key in (lowered, lowered + "[]") or re.fullmatch(re.escape(lowered) + r"\[[0-9]+\]", key):
                 raw.extend(values)
         numbers = []
         for value in raw:
             try:
-                numbers.append(int(value))
-            except (TypeError, ValueError):
+                numbers.append(int32(value))
+            except ValueError:
                 raise errors.InvalidArguments(f"Cannot convert '{value}' to Int32 for parameter '{name}'.") from None
         return numbers
 
@@ -145,7 +159,7 @@ async def read_params(request: Request, with_body: bool) -> Params:
                         body_values.setdefault(key, []).append(value)
                 else:
                     body_values = {}
-            except (ValueError, ElementTree.ParseError) as exc:
+            except (ValueError, RecursionError, ElementTree.ParseError) as exc:
                 raise errors.InvalidArguments(
                     f"Unexpected character encountered while parsing value: {str(exc)[:60]}") from None
             for key, found in body_values.items():

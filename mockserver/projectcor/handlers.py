@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from mockserver import http
-from mockserver.downloads import Download
+from mockserver.http import ascii_digits
+from mockserver.downloads import Download, open_download
 from mockserver.multipart import MultipartError, parse_form
 from mockserver.projectcor import errors, render
 from mockserver.projectcor.models import Attachment, CorState, Task
@@ -67,7 +68,7 @@ def me(call: Call) -> dict[str, Any]:
 
 def _task(call: Call) -> Task:
     value = call.http.path_params["task_id"]
-    task = call.state.tasks.get(int(value)) if value.isdigit() else None
+    task = call.state.tasks.get(int(value)) if ascii_digits(value) else None
     if task is None:
         raise errors.TaskNotFound()
     return task
@@ -158,7 +159,8 @@ def list_attachments(call: Call) -> Any:
 def download(call: Call) -> Download:
     """The ``url`` of an attachment: its bytes, as the storage behind it would serve them."""
     value = call.http.path_params["attachment_id"]
-    attachment = call.state.attachments.get(int(value)) if value.isdigit() else None
+    attachment = call.state.attachments.get(int(value)) if ascii_digits(value) else None
     if attachment is None or attachment.filename != call.http.path_params["filename"]:
         raise errors.AttachmentNotFound()
-    return Download(attachment.blob, attachment.originalname, attachment.mime_type)
+    return open_download(call.state.blobs, attachment.blob, attachment.originalname, attachment.mime_type,
+                    missing=errors.AttachmentNotFound())

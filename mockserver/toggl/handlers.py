@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from mockserver.downloads import Download
+from mockserver.downloads import Download, open_download
 from mockserver.multipart import Form, MultipartError, parse_form
 from mockserver.toggl import errors, render
 from mockserver.toggl.models import Attachment, Project, Task
@@ -172,8 +172,9 @@ def delete_attachment(call: Call) -> None:
 
 def view_attachment(call: Call) -> Download:
     owner = call.op.meta["owner"]
-    a = _attachment(call, owner, OWNERS[owner][2])
-    return Download(a.blob, a.name, a.mime_type, inline=True)
+    gone = OWNERS[owner][2]
+    a = _attachment(call, owner, gone)
+    return open_download(call.state.blobs, a.blob, a.name, a.mime_type, inline=True, missing=gone())
 
 
 def storage_usage(call: Call) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from mockserver import http
 from mockserver.contracts import Contracts
+from mockserver.http import ascii_digits
 from mockserver.pipeline import RouteWire
 from mockserver.toggl import errors
 from mockserver.toggl.models import Organization, TogglState, User
@@ -29,7 +30,7 @@ class Call(BaseCall[TogglState]):
 
 
 def parse_id(value: str, name: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not ascii_digits(value) or int(value) < 1:
         raise errors.InvalidRequest(f"invalid {name}: {value!r}")
     return int(value)
 

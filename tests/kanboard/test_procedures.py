@@ -119,10 +119,10 @@ def test_ids_are_reused_after_the_top_row_is_deleted(app):
 def test_removing_a_task_or_project_removes_its_files_and_their_blobs(app, taskmock_asgi):
     blobs = taskmock_asgi.app.state.runtime.blobs
     file_id = create(app, "x.txt")
-    key = taskmock_asgi.app.state.runtime.store["kanboard"].files[file_id].blob.key
-    assert blobs.exists(key)
+    blob = taskmock_asgi.app.state.runtime.store["kanboard"].files[file_id].blob
+    assert blobs.read(blob) == b"data"
     assert app("removeTask", 1) is True
-    assert app("getTaskFile", file_id) is None and not blobs.exists(key)
+    assert app("getTaskFile", file_id) is None and blobs.read(blob) is None
     other = create(app, "y.txt", task=2)
     assert app("removeProject", 1) is True
     assert app("getTaskFile", other) is None
