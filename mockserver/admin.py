@@ -41,14 +41,21 @@ def _vendor(request: Request) -> str | None:
     return wanted
 
 
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
 async def reset(request: Request) -> Response:
-    """Every vendor back as the server started, or one (``?vendor=``)."""
+    """Every vendor back as the server started, or one (``?vendor=``); ``?keep_ids=true|false`` overrides the
+    server's ``--keep-ids`` for this reset."""
     rt = _rt(request)
     try:
         vendor = _vendor(request)
     except ValueError as exc:
         return JSONResponse({"error": str(exc)}, status_code=404)
-    rt.reset(vendor)
+    keep = request.query_params.get("keep_ids")
+    if keep is not None and keep.lower() not in BOOLEANS:
+        return JSONResponse({"error": f"keep_ids={keep}: true or false"}, status_code=400)
+    rt.reset(vendor, None if keep is None else BOOLEANS[keep.lower()])
     return JSONResponse({"reset": [v.name for v in rt.vendors if vendor in (None, v.name)]})
 
 

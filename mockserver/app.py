@@ -40,10 +40,10 @@ class Runtime:
     faults: Faults
     crashes: list[dict[str, Any]] = field(default_factory=list)   # the mock's own failures, since the last reset
 
-    def reset(self, vendor: str | None = None) -> None:
+    def reset(self, vendor: str | None = None, keep_ids: bool | None = None) -> None:
         """Everything back as the server started; for one vendor: its state, bytes, switches, fault rules and
-        journal entries (the clock is every vendor's, and stays)."""
-        self.store.reset(vendor)
+        journal entries (the clock is every vendor's, and stays). ``keep_ids``: see ``mockserver.ids``."""
+        self.store.reset(vendor, keep_ids)
         self.journal.clear(vendor)
         self.faults.clear(vendor)
         if vendor is None:

@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")
     serve.add_argument("--journal-size", type=int, default=1000, help="requests the journal keeps; 0 switches it off")
+    serve.add_argument("--keep-ids", action="store_true",
+                       help="a reset goes on counting ids instead of handing out the same ones again")
     serve.add_argument("--tls", action="store_true",
                        help="serve HTTPS with a certificate from a throw-away CA; its file is printed after the URL")
     serve.add_argument("--set", action="append", default=[], metavar="VENDOR.KEY=VALUE", dest="options",
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         cli.error(f"--set {exc}")
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
-                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls)
+                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls, keep_ids=args.keep_ids)
     from mockserver.app import create_app
     from mockserver.server import bind_socket, configure_logging, make_server, url_of
 

@@ -46,6 +46,8 @@ def pytest_addoption(parser):
     parser.addini("taskmock_seed", "seed of taskmock's fake data", default="0")
     parser.addini("taskmock_options", "switches the taskmock server starts with, VENDOR.KEY=VALUE a line",
                   type="linelist", default=[])
+    parser.addini("taskmock_keep_ids", "resets go on counting ids instead of starting again", type="bool",
+                  default=False)
 
 
 def pytest_configure(config):
@@ -65,7 +67,7 @@ def settings_from(config) -> Settings:
     except ValueError as exc:
         raise pytest.UsageError(f"taskmock_options: {exc}") from None
     return Settings(host="127.0.0.1", port=0, fixtures=Path(config.rootpath, fixtures) if fixtures else None,
-                    seed=int(seed), extra=extra)
+                    seed=int(seed), extra=extra, keep_ids=bool(config.getini("taskmock_keep_ids")))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -115,9 +117,10 @@ class _Handle:
     def _call(self, fn):
         return fn()
 
-    def reset(self, vendor: str | None = None) -> None:
-        """Every vendor back to its fixtures (or one: its state, bytes, switches, faults and journal)."""
-        self._call(lambda: self._runtime().reset(vendor))
+    def reset(self, vendor: str | None = None, keep_ids: bool | None = None) -> None:
+        """Every vendor back to its fixtures (or one: its state, bytes, switches, faults and journal);
+        ``keep_ids``: new ids go on from the highest handed out before (default: ``taskmock_keep_ids``)."""
+        self._call(lambda: self._runtime().reset(vendor, keep_ids))
         for served in self._runtime().vendors:
             if vendor in (None, served.name):
                 self.__dict__.pop(served.name, None)

@@ -18,5 +18,6 @@ class Settings:
     journal_body_limit: int = 64 * 1024    # bytes of each request/response body the journal keeps
     tls: bool = False                      # serve HTTPS with a throw-away CA (mockserver.tls)
     blob_dir: Path | None = None           # where uploaded bytes live; default: a fresh temp directory
+    keep_ids: bool = False                 # a reset goes on counting ids instead of starting again (mockserver.ids)
     # vendor switches at start: {"toggl": {"quota_enforced": True}}
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.contracts import Contracts
 from mockserver.fixtures import Fake, load_fixtures
+from mockserver.ids import Ids
 from mockserver.options import Options
 from mockserver.settings import Settings
 from mockserver.vendor import REGISTRY, Vendor, VendorContext
@@ -27,6 +28,8 @@ class StateStore:
         self.clock = clock
         self.fixtures = load_fixtures(settings.fixtures)
         self.states: dict[str, Any] = {}
+        self.ids: dict[str, Ids] = {}                 # the ids each vendor's state hands out
+        self.floors: dict[str, dict[str, int]] = {}   # where each vendor's ids go on after a reset that kept them
         own = load_fixtures(settings.fixtures, own_only=True) if settings.fixtures else {}
         unknown = sorted(set(own) - set(REGISTRY))
         if unknown:
@@ -41,22 +44,31 @@ class StateStore:
         self.options = Options(vendors, self.fixtures, settings.extra)
 
     def _build(self, vendor: Vendor):
+        ids = self.ids[vendor.name] = Ids()
         context = VendorContext(
             fixture=self.fixtures.get(vendor.name, {}),
             fake=Fake(self.settings.seed, vendor.name),
             blobs=self.blobs.scoped(vendor.name),
             options=self.options.values[vendor.name],
             clock=self.clock,
+            ids=ids,
         )
-        return vendor.make_state(context)
+        state = vendor.make_state(context)
+        ids.floor = dict(self.floors.get(vendor.name, {}))     # the fixtures keep their ids; what comes after not
+        return state
 
-    def reset(self, vendor: str | None = None) -> None:
+    def reset(self, vendor: str | None = None, keep_ids: bool | None = None) -> None:
         """Every vendor (or one) back to its fixtures and the switches it started with; its stored bytes
-        dropped."""
-        gone = list(self.states.values()) if vendor is None else [self.states.get(vendor)]
-        for state in gone:
+        dropped. ``keep_ids`` (default: the server's setting): its new ids go on from the highest handed out."""
+        keep = self.settings.keep_ids if keep_ids is None else keep_ids
+        for name in self.vendors if vendor is None else [vendor]:
+            state, ids = self.states.get(name), self.ids.get(name)
             if state is not None:
                 state.blobs.retire()     # a request still in flight on it finishes there, keeping nothing
+            if keep and ids is not None and state is not None:
+                self.floors[name] = ids.carried()
+            elif not keep:
+                self.floors.pop(name, None)
         if vendor is None:
             self.blobs.clear()
             self.states = {}

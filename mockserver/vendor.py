@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Protocol, Seq
 from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.fixtures import Fake
+from mockserver.ids import Ids
 from mockserver.options import Option
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class VendorContext:
     blobs: BlobStore
     options: dict[str, Any]            # the vendor's switches in force; a test may change them while it runs
     clock: Clock
+    ids: Ids = field(default_factory=Ids)   # every id the vendor hands out after its fixtures goes through it
 
 
 @dataclass(frozen=True)

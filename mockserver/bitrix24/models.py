@@ -124,6 +124,7 @@ class BitrixState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
+        self.id_source = context.ids
         self.options = context.options                  # live: a test may switch them while the server runs
         self.signing_key = secrets.token_bytes(32)
         self.signatures: dict[str, str] = {}
@@ -157,7 +158,7 @@ class BitrixState:
         self.operating = OperatingTime()
 
     def next_id(self, kind: str) -> int:
-        self.ids[kind] += 1
+        self.ids[kind] = self.id_source.take(kind, self.ids[kind] + 1)
         return self.ids[kind]
 
     # -- auth ---------------------------------------------------------------------------------------------------

@@ -160,6 +160,7 @@ class KanboardState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
+        self.ids = context.ids
         self.options = context.options
         self.app_token: str = fixture.get("app_token", DEFAULT_APP_TOKEN)
         self.auth_header: str = fixture.get("auth_header", "")       # API_AUTHENTICATION_HEADER
@@ -187,7 +188,8 @@ class KanboardState:
     # -- users and projects -------------------------------------------------------------------------------------
     def add_user(self, username: str, password: str, name: str = "", email: str = "", role: str = APP_USER,
                  api_access_token: str | None = None) -> User:
-        user = User(next_id(self.users), username, password, name, email, role, api_access_token=api_access_token)
+        user = User(self.ids.take("user", next_id(self.users)), username, password, name, email, role,
+                    api_access_token=api_access_token)
         self.users[user.id] = user
         return user
 
@@ -197,7 +199,8 @@ class KanboardState:
     def add_project(self, name: str, description: str | None = None, owner_id: int = 0,
                     identifier: str = "") -> Project:
         now = int(self.clock.time())
-        project = Project(next_id(self.projects), name, description, identifier.upper(), owner_id, last_modified=now)
+        project = Project(self.ids.take("project", next_id(self.projects)), name, description, identifier.upper(),
+                          owner_id, last_modified=now)
         for position, title in enumerate(DEFAULT_COLUMNS, 1):
             self.column_ids += 1
             project.columns.append({"id": self.column_ids, "title": title, "position": position})
@@ -223,7 +226,7 @@ class KanboardState:
         now = int(self.clock.time())
         column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
         position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
-        task = Task(next_id(self.tasks), title, project_id, column_id=column_id, position=position,
+        task = Task(self.ids.take("task", next_id(self.tasks)), title, project_id, column_id=column_id, position=position,
                     date_creation=now, date_modification=now, date_moved=now, **fields)
         self.tasks[task.id] = task
         return task
@@ -245,7 +248,7 @@ class KanboardState:
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
         folder = "tasks" if table is self.files else "projects"
         blob = self.blobs.put(data)
-        f = StoredFile(table.top + 1, name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
+        f = StoredFile(self.ids.take(folder, table.top + 1), name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
                        now, user_id, blob.size, blob)
         table.add(f)
         return f

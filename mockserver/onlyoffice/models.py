@@ -91,6 +91,7 @@ class OnlyofficeState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
+        self.id_source = context.ids
         self.host: str = fixture.get("portal", "portal.example.com")
         self.max_upload: int = fixture.get("max_upload_bytes", MAX_UPLOAD)
         self.users: dict[str, User] = {}
@@ -126,7 +127,7 @@ class OnlyofficeState:
 
     # -- ids and users --------------------------------------------------------------------------------------------
     def _next(self, kind: str) -> int:
-        self.ids[kind] += 1
+        self.ids[kind] = self.id_source.take(kind, self.ids[kind] + 1)
         return self.ids[kind]
 
     def user_by_login(self, login: str) -> User | None:
@@ -169,7 +170,7 @@ class OnlyofficeState:
     # -- projects and tasks ---------------------------------------------------------------------------------------
     def add_project(self, title: str, description: str | None, responsible_id: str, private: bool) -> Project:
         folder = self.add_folder(title, BUNCH)
-        project = Project(max(self.projects, default=0) + 1, title, description, responsible_id, folder.id,
+        project = Project(self.id_source.take("project", max(self.projects, default=0) + 1), title, description, responsible_id, folder.id,
                           private, created=self.clock.now())
         project.participants[responsible_id] = True
         folder.project_id = project.id
@@ -177,7 +178,7 @@ class OnlyofficeState:
         return project
 
     def add_task(self, project_id: int, title: str, created_by: str, **fields: Any) -> Task:
-        task = Task(max(self.tasks, default=0) + 1, project_id, title, created_by, created=self.clock.now(), **fields)
+        task = Task(self.id_source.take("task", max(self.tasks, default=0) + 1), project_id, title, created_by, created=self.clock.now(), **fields)
         self.tasks[task.id] = task
         return task
 

@@ -81,6 +81,7 @@ class CorState:
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
+        self.ids = context.ids
         self.clock = context.clock                 # tests move it forward to expire tokens
         self.token_ttl: int = fixture.get("token_ttl", 3600)
         self.company_id: int = fixture.get("company_id", 1)
@@ -137,8 +138,8 @@ class CorState:
         return list(self.by_task.get(task_id, {}).values())          # ids only grow: insertion order is id order
 
     def add_attachment(self, **fields: Any) -> Attachment:
-        attachment = Attachment(id=self.next_id, created_at=self.clock.now(), **fields)
-        self.next_id += 1
+        attachment = Attachment(id=self.ids.take("attachment", self.next_id), created_at=self.clock.now(), **fields)
+        self.next_id = attachment.id + 1
         self.attachments[attachment.id] = attachment
         self.by_task.setdefault(attachment.task_id, {})[attachment.id] = attachment
         root = attachment.attachment_parent_id or attachment.id

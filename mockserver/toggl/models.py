@@ -117,6 +117,7 @@ class TogglState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
+        self.ids = context.ids
         self.options = context.options                  # live: a test may switch them while the server runs
         self.organizations = {o["id"]: Organization(o["id"], o.get("name") or fake.title(2), o.get("plan", "premium"),
                                                     list(o.get("workspaces", [])),
@@ -164,6 +165,7 @@ class TogglState:
     # -- attachments ----------------------------------------------------------------------------------------------
     def add_attachment(self, owner: str, owner_id: int, workspace_id: int, name: str, mime_type: str,
                        display_order: int, blob: Blob) -> Attachment:
+        self.next_ids[owner] = self.ids.take(owner, self.next_ids[owner])
         attachment = Attachment(self.next_ids[owner], owner, owner_id, workspace_id, name, mime_type,
                                 display_order, blob, created_at=self.clock.now())
         self.next_ids[owner] += 1
@@ -186,6 +188,7 @@ class TogglState:
 
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, workspace_id: int, name: str, user_id: int, **fields: Any) -> Task:
+        self.next_ids["tasks"] = self.ids.take("tasks", self.next_ids["tasks"])
         task = Task(self.next_ids["tasks"], workspace_id, name, user_id, created_at=self.clock.now(), **fields)
         self.next_ids["tasks"] += 1
         self.tasks[task.id] = task
