@@ -1,17 +1,26 @@
 """The admin API under ``/__admin/``: health, reset, state, the request journal, the mock's own crashes, and what
-a test steers: fault rules, vendor switches and the clock."""
+a test steers: fault rules, vendor switches and the clock.
+
+It shows every credential and can wipe the mock, so no other web page may reach it through a developer's
+browser: without ``--admin-token`` it answers (``health`` aside) only requests whose ``Host`` is this machine (``localhost``,
+``127.0.0.1``, ``::1``, the bound address), which a DNS-rebinding page cannot forge; with one, only requests that
+carry it as a Bearer token. A ``POST`` must say ``Content-Type: application/json``: a cross-site form or
+``fetch`` can send only the other types without the browser asking first, and this server sends no CORS headers,
+so the browser never gets a yes.
+"""
 
 from __future__ import annotations
 
+import hmac
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mockserver.faults import describe_errors
-from mockserver.http import ascii_digits
+from mockserver.http import BodyTooLarge, ascii_digits, bearer, media_type, read_body
 from mockserver.vendor import unknown_vendor
 
 
@@ -22,8 +31,8 @@ def _rt(request: Request):
 async def _json(request: Request) -> Any:
     """The request's JSON body; ValueError (a 400) when it is none."""
     try:
-        return json.loads(await request.body())
-    except (ValueError, RecursionError):
+        return json.loads(await read_body(request))
+    except (ValueError, RecursionError, BodyTooLarge):
         raise ValueError("the body is not JSON") from None
 
 
@@ -150,16 +159,56 @@ async def crashes(request: Request) -> Response:
     return JSONResponse({"crashes": _rt(request).crashes})
 
 
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+SIMPLE_TYPES = frozenset({"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def hostname(host: str) -> str:
+    """``example.com`` of ``example.com:8000``, ``::1`` of ``[::1]:8000``, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def refusal(request: Request) -> Response | None:
+    """Why this request may not use the admin API, as the answer; None when it may."""
+    settings = _rt(request).settings
+    if settings.admin_token:
+        given = bearer(request.headers.get("authorization")) or ""
+        if not hmac.compare_digest(given.encode(), settings.admin_token.encode()):
+            return JSONResponse({"error": "the admin API needs Authorization: Bearer <the --admin-token>"},
+                                status_code=401, headers={"WWW-Authenticate": 'Bearer realm="taskmock admin"'})
+    else:
+        host = hostname(request.headers.get("host", ""))
+        if host not in LOOPBACK | {settings.host, *settings.admin_hosts}:
+            return JSONResponse({"error": f"Host {host!r} is not this server: the admin API answers on "
+                                          f"localhost, or with --admin-token"}, status_code=403)
+    if request.method == "POST" and media_type(request.headers) in SIMPLE_TYPES:
+        return JSONResponse({"error": "an admin POST needs Content-Type: application/json"}, status_code=415)
+    return None
+
+
+def guarded(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    async def checked(request: Request) -> Response:
+        return refusal(request) or await endpoint(request)
+    checked.__doc__ = endpoint.__doc__
+    return checked
+
+
 def routes() -> list[Route]:
-    return [
-        Route("/__admin/health", health, methods=["GET"]),
-        Route("/__admin/reset", reset, methods=["POST"]),
-        Route("/__admin/state", state, methods=["GET"]),
-        Route("/__admin/requests", requests, methods=["GET", "DELETE"]),
-        Route("/__admin/crashes", crashes, methods=["GET"]),
-        Route("/__admin/options", options, methods=["GET", "PATCH"]),
-        Route("/__admin/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/__admin/faults/{rule_id:int}", fault, methods=["DELETE"]),
-        Route("/__admin/errors", errors, methods=["GET"]),
-        Route("/__admin/clock", clock, methods=["GET", "POST"]),
+    table: list[tuple[str, Callable[[Request], Awaitable[Response]], list[str]]] = [
+        ("/__admin/health", health, ["GET"]),
+        ("/__admin/reset", reset, ["POST"]),
+        ("/__admin/state", state, ["GET"]),
+        ("/__admin/requests", requests, ["GET", "DELETE"]),
+        ("/__admin/crashes", crashes, ["GET"]),
+        ("/__admin/options", options, ["GET", "PATCH"]),
+        ("/__admin/faults", faults, ["GET", "POST", "DELETE"]),
+        ("/__admin/faults/{rule_id:int}", fault, ["DELETE"]),
+        ("/__admin/errors", errors, ["GET"]),
+        ("/__admin/clock", clock, ["GET", "POST"]),
     ]
+    # health tells nothing and changes nothing: a start-up script polls it without credentials
+    return [Route(path, endpoint if endpoint is health else guarded(endpoint), methods=methods)
+            for path, endpoint, methods in table]

@@ -21,6 +21,7 @@ from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.contracts import Contracts
 from mockserver.faults import FaultMiddleware, Faults
+from mockserver.http import BodyLimits
 from mockserver.journal import Journal, JournalMiddleware
 from mockserver.settings import Settings
 from mockserver.store import StateStore
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: route_miss, 405: route_miss})
     app.state.runtime = rt
+    app.add_middleware(BodyLimits, max_body=settings.max_body, max_upload=settings.max_upload)
     app.add_middleware(JournalMiddleware, journal=rt.journal, vendor_of=rt.vendor_of)
     app.add_middleware(FaultMiddleware, faults=rt.faults)          # outermost: it holds the connection
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -18,6 +19,13 @@ def port(text: str) -> int:
     return int(text)
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mockserver", description="taskmock: mock task-attachment APIs")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -30,6 +38,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--fixtures", type=Path, help="a JSON fixture file; its vendor sections replace the defaults")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fake names, titles and e-mails")
     serve.add_argument("--journal-size", type=int, default=1000, help="requests the journal keeps; 0 switches it off")
+    serve.add_argument("--max-body-mb", type=int, default=64, metavar="MiB",
+                       help="the largest body read whole: JSON, forms, plain multipart fields (default 64)")
+    serve.add_argument("--max-upload-mb", type=int, default=2048, metavar="MiB",
+                       help="the largest body of any kind; uploads stream to disk (default 2048)")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="/__admin/* answers only requests with Authorization: Bearer TOKEN (health aside)")
     serve.add_argument("--keep-ids", action="store_true",
                        help="a reset goes on counting ids instead of handing out the same ones again")
     serve.add_argument("--tls", action="store_true",
@@ -88,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         cli.error(f"--set {exc}")
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
-                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls, keep_ids=args.keep_ids)
+                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls, keep_ids=args.keep_ids, admin_token=args.admin_token,
+                        max_body=args.max_body_mb * 1024 * 1024, max_upload=args.max_upload_mb * 1024 * 1024)
     from mockserver.app import create_app
     from mockserver.server import bind_socket, configure_logging, make_server, url_of
 
     configure_logging(args.log_level)
+    if not is_loopback(settings.host):
+        print(f"mockserver: warning: --host {settings.host} serves the mock to other machines; the admin API "
+              f"shows every credential and can wipe the mock"
+              + ("" if settings.admin_token else ": protect it with --admin-token"), file=sys.stderr)
     try:
         app = create_app(settings)
     except (OSError, ValueError) as exc:

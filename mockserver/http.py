@@ -1,5 +1,11 @@
 """The request as a handler sees it (``Inbound``: no web framework in sight), and the small pieces of HTTP that
-several vendors parse alike: Bearer and Basic credentials, the media type, a body read up to a limit."""
+several vendors parse alike: Bearer and Basic credentials, the media type, a body read up to a limit.
+
+Two ceilings bound every body (``BodyLimits``, on every request): no body at all past ``max_upload`` bytes
+(uploads stream to disk, so this bounds the disk, not the memory), and no body read whole (JSON, forms, the
+plain fields of a multipart form) past ``max_body``, which bounds the memory. Either raises ``BodyTooLarge``
+while the body streams, before more is read; the pipeline answers it as the vendor's wire says
+(``too_large``)."""
 
 from __future__ import annotations
 
@@ -10,10 +16,61 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
 if TYPE_CHECKING:
     from starlette.datastructures import QueryParams
     from starlette.requests import Request
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 64 * 1024 * 1024              # a body read whole, by default
+MAX_UPLOAD = 2 * 1024 * 1024 * 1024      # any body, by default: Bitrix24's cloud takes POST bodies up to 2 GB
+_MAX_BODY = "taskmock.max_body"          # the scope key where BodyLimits leaves the ceiling of a whole body
+
+# what an nginx in front of a vendor answers past its client_max_body_size
+NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+             b"<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+             b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 
 
 class BodyTooLarge(Exception):
     """A body is longer than the limit it was read with; the vendor's wire answers its own error."""
+
+
+class BodyLimits:
+    """ASGI middleware: a request body past ``max_upload`` bytes (declared, or as it streams) raises
+    ``BodyTooLarge`` from ``receive``, in the handler that reads it; ``max_body`` is left in the scope for
+    ``read_body`` and ``max_body()``."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY, max_upload: int = MAX_UPLOAD) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope[_MAX_BODY] = self.max_body
+        limit = self.max_upload
+        seen = -1                                  # -1: the declared length is not checked yet
+
+        async def limited() -> Message:
+            nonlocal seen
+            if seen < 0:
+                seen = 0
+                declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+                if declared.isdigit() and int(declared) > limit:
+                    raise BodyTooLarge()
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def max_body(request: Request | Inbound) -> int:
+    """The ceiling of a body read whole, for this request."""
+    scope = request._request.scope if isinstance(request, Inbound) else request.scope
+    return scope.get(_MAX_BODY, MAX_BODY)
 
 
 class Inbound:
@@ -88,9 +145,9 @@ def media_type(headers: Mapping[str, str]) -> str:
 
 
 async def read_body(request: Request, limit: int | None = None) -> bytes:
-    """The whole body; past ``limit`` bytes (declared or streamed) ``BodyTooLarge``, before more is read."""
-    if limit is None:
-        return await request.body()
+    """The whole body; past ``limit`` bytes (default: the server's ceiling of a body read whole), declared or
+    streamed, ``BodyTooLarge``, before more is read."""
+    limit = min(limit, max_body(request)) if limit is not None else max_body(request)
     declared = request.headers.get("content-length", "")
     if ascii_digits(declared) and int(declared) > limit:
         raise BodyTooLarge()

@@ -1,5 +1,7 @@
 """Streaming ``multipart/form-data``: file parts go straight from the socket into the blob store, chunk by
-chunk, so an upload is never held whole in memory; plain fields are kept (each up to ``max_field_size``).
+chunk, so an upload is never held whole in memory; plain fields are kept, together up to the server's ceiling
+of a body read whole (past it, ``BodyTooLarge``). A file part past ``max_file_size`` stops being written where
+it crosses the limit and is listed in ``Form.oversize`` instead of ``files``: each vendor answers its own error.
 
 ``parse_form`` returns a ``Form``; on any error every blob it wrote is discarded and ``MultipartError`` is raised,
 which each vendor turns into its own 400. A vendor that rejects the form afterwards calls ``form.discard()``.
@@ -15,6 +17,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from mockserver.blobs import Blob, BlobStore, BlobWriter
+from mockserver.http import BodyTooLarge, max_body
 
 
 class MultipartError(ValueError):
@@ -33,6 +36,7 @@ class FilePart:
 class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     files: list[FilePart] = field(default_factory=list)
+    oversize: list[tuple[str, str]] = field(default_factory=list)    # (field, filename) of parts past the limit
     blobs: BlobStore | None = None
 
     def get(self, name: str, default: str | None = None) -> str | None:
@@ -67,15 +71,19 @@ class _Part:
         self.filename: str | None = None
         self.data = bytearray()
         self.writer: BlobWriter | None = None
+        self.size = 0
+        self.oversize = False
 
 
 class _FormBuilder:
     """The parser's callbacks: headers and plain fields into memory, file parts into blob writers."""
 
-    def __init__(self, blobs: BlobStore, max_field_size: int, max_parts: int) -> None:
+    def __init__(self, blobs: BlobStore, max_fields: int, max_parts: int, max_file_size: int | None) -> None:
         self.blobs = blobs
-        self.max_field_size = max_field_size
+        self.max_fields = max_fields
+        self.fields_size = 0
         self.max_parts = max_parts
+        self.max_file_size = max_file_size
         self.form = Form(blobs=blobs)
         self.writers: list[BlobWriter] = []
         self.part = _Part()
@@ -119,15 +127,25 @@ class _FormBuilder:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         part = self.part
+        if part.filename is None:
+            self.fields_size += end - start
+            if self.fields_size > self.max_fields:
+                raise BodyTooLarge()
+            part.data += data[start:end]
+            return
+        part.size += end - start
+        if part.writer is not None and self.max_file_size is not None and part.size > self.max_file_size:
+            part.writer.discard()                  # past the vendor's limit: the rest of it goes nowhere
+            self.writers.remove(part.writer)
+            part.writer, part.oversize = None, True
         if part.writer is not None:
             part.writer.write(data[start:end])
-        else:
-            part.data += data[start:end]
-            if len(part.data) > self.max_field_size:
-                raise MultipartError(f"field {part.name!r} is over {self.max_field_size} bytes")
 
     def on_part_end(self) -> None:
         part = self.part
+        if part.oversize:
+            self.form.oversize.append((part.name, part.filename or ""))
+            return
         if part.writer is None:
             self.form.fields.append((part.name, part.data.decode("utf-8", "replace")))
             return
@@ -144,12 +162,12 @@ class _FormBuilder:
             writer.discard()
 
 
-async def parse_form(request: Body, blobs: BlobStore, *, max_field_size: int = 1024 * 1024,
-                     max_parts: int = 1000) -> Form:
+async def parse_form(request: Body, blobs: BlobStore, *, max_parts: int = 1000,
+                     max_file_size: int | None = None) -> Form:
     content_type, options = parse_options_header(request.headers.get("content-type"))
     if content_type != b"multipart/form-data" or not options.get(b"boundary"):
         raise MultipartError("the body is not multipart/form-data with a boundary")
-    builder = _FormBuilder(blobs, max_field_size, max_parts)
+    builder = _FormBuilder(blobs, max_body(request), max_parts, max_file_size)  # type: ignore[arg-type]
     parser = MultipartParser(options[b"boundary"], builder.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():

@@ -20,12 +20,13 @@ import traceback
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Collection
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockserver.downloads import BlobResponse, Download
 from mockserver.faults import RawAnswer
+from mockserver.http import NGINX_413, BodyTooLarge
 from mockserver.journal import CRASH, OPERATIONS
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
@@ -70,6 +71,10 @@ async def answer(exchange: Exchange, work: Callable[[], Awaitable[Response]]) ->
         return raw.response()
     except VendorError as exc:
         return wire.error(exchange, exc)
+    except BodyTooLarge:
+        return wire.too_large(exchange)
+    except ClientDisconnect:
+        return Response(status_code=499)           # the client is gone: nobody reads this, and nothing failed
     except Exception:
         crashed(exchange.request, exchange.vendor)
         return wire.error(exchange, wire.internal_error())
@@ -130,6 +135,10 @@ class RouteWire(ABC):
     def users(self, call: Any) -> Collection[str]:
         """The caller as a fault rule's ``user`` may name him: ids, logins, e-mails."""
         return ()
+
+    def too_large(self, exchange: Exchange) -> Response:
+        """A body past a ceiling: by default what the nginx in front of the vendor answers."""
+        return Response(NGINX_413, 413, media_type="text/html")
 
     def route_miss(self, request: Request, status: int) -> Response | None:
         return None

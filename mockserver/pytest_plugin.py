@@ -306,7 +306,7 @@ class AsgiHandle(_Handle):
     def __init__(self, settings: Settings):
         from mockserver.app import create_app
 
-        self.app = create_app(settings)
+        self.app = create_app(dataclasses.replace(settings, admin_hosts=("taskmock",)))
         self.url = "http://taskmock"
 
     def async_client(self, **kwargs):

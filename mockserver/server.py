@@ -8,7 +8,7 @@ import logging
 import signal
 import socket
 import sys
-from typing import Callable
+from typing import Any, Callable
 
 import uvicorn
 
@@ -43,6 +43,61 @@ def url_of(sock: socket.socket, scheme: str = "http") -> str:
     return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
+class Deadlines:
+    """For uvicorn's HTTP protocols: a request's head must arrive whole within ``header_timeout`` seconds of the
+    connection opening (or of the previous answer ending), and its body may not stall for ``body_timeout``;
+    otherwise the connection is closed. uvicorn itself only times out idle keep-alive connections, and any byte
+    a client trickles in resets that."""
+
+    header_timeout = 30.0
+    body_timeout = 30.0
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    cycle: Any
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._timer: asyncio.TimerHandle | None = None
+        self._seen: Any = None
+        self._arm(self.header_timeout)
+
+    def _arm(self, seconds: float | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.loop.call_later(seconds, self._expire) if seconds is not None else None
+
+    def _expire(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # type: ignore[misc]
+        cycle = self.cycle
+        if cycle is None or (cycle is self._seen and cycle.response_complete):
+            return                                 # the head of a request is still coming: its deadline stands
+        self._seen = cycle
+        self._arm(self.body_timeout if cycle.more_body else None)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():
+            self._arm(self.header_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._arm(None)
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+def protocol(settings: Settings) -> type[asyncio.Protocol]:
+    """uvicorn's fastest HTTP protocol here (httptools, else h11), with ``Deadlines``."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    except ImportError:                                        # pragma: no cover - httptools is a dependency
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base  # type: ignore[assignment]
+    return type("Protocol", (Deadlines, base), {"header_timeout": settings.header_timeout,
+                                                "body_timeout": settings.body_timeout})
+
+
 class Server(uvicorn.Server):
     """A uvicorn server that calls ``on_ready(loop)`` from its loop once it is listening."""
 
@@ -67,8 +122,9 @@ def make_server(app, settings: Settings, on_ready, log_level: str = "warning", t
                 grace: float = 5) -> Server:
     """``tls``: a ``mockserver.tls.TlsFiles`` to serve HTTPS with; ``grace``: seconds in-flight requests get
     at shutdown."""
-    # "auto" picks uvloop and httptools where they are installed (they are dependencies), else asyncio and h11
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="auto", http="auto",
+    # "auto" picks uvloop where it is installed (a dependency), else asyncio
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="auto",
+                            http=protocol(settings), limit_concurrency=settings.max_connections,
                             timeout_graceful_shutdown=grace,  # type: ignore[arg-type]  # seconds; a float waits
                             ssl_certfile=str(tls.certificate) if tls else None,
                             ssl_keyfile=str(tls.key) if tls else None)

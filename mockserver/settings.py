@@ -18,6 +18,13 @@ class Settings:
     journal_body_limit: int = 64 * 1024    # bytes of each request/response body the journal keeps
     tls: bool = False                      # serve HTTPS with a throw-away CA (mockserver.tls)
     blob_dir: Path | None = None           # where uploaded bytes live; default: a fresh temp directory
+    max_body: int = 64 * 1024 * 1024       # bytes of a body read whole (JSON, forms, plain multipart fields)
+    max_upload: int = 2 * 1024 ** 3        # bytes of any body (uploads stream to disk)
+    header_timeout: float = 30.0           # seconds a request's head may take to arrive whole
+    body_timeout: float = 30.0             # seconds a request's body may stall
+    max_connections: int = 2048            # connections and requests at once; past it uvicorn answers 503
+    admin_token: str | None = None         # when set, /__admin/* needs it as a Bearer token
+    admin_hosts: tuple[str, ...] = ()      # Host names the admin API answers besides localhost and the bound one
     keep_ids: bool = False                 # a reset goes on counting ids instead of starting again (mockserver.ids)
     # vendor switches at start: {"toggl": {"quota_enforced": True}}
     extra: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -126,7 +126,7 @@ class Exchange:
 
 class Wire(Protocol):
     """A vendor's dialect on the wire: its routes, how an error looks, and what answers a request on its paths
-    that no route takes (None: the router's plain 404/405). ``internal_error`` is the vendor's own answer when
+    that no route takes (None: the router's plain 404/405), and a body past a ceiling. ``internal_error`` is the vendor's own answer when
     the mock itself fails. A route vendor's wire is a ``pipeline.RouteWire``, which also turns a request into a
     handler's call and a result into the answer."""
 
@@ -135,6 +135,7 @@ class Wire(Protocol):
 
     def routes(self, vendor: Vendor, contracts: Contracts) -> list[BaseRoute]: ...
     def error(self, exchange: Exchange, exc: VendorError) -> Response: ...
+    def too_large(self, exchange: Exchange) -> Response: ...            # a body past a ceiling (mockserver.http)
     def route_miss(self, request: Request, status: int) -> Response | None: ...
 
 

@@ -7,6 +7,7 @@ the ``data`` texts Kanboard's server writes. The rest end the whole HTTP exchang
 
 from __future__ import annotations
 
+from mockserver.http import NGINX_413
 from mockserver.jsonrpc import (  # noqa: F401  (re-exported: Kanboard's own JSON-RPC errors)
     HttpAbort,
     ResultInstead,
@@ -51,10 +52,7 @@ class RequestEntityTooLarge(HttpAbort):
     """413 from the nginx in front of Kanboard's Docker image (client_max_body_size 32M)."""
 
     def __init__(self):
-        super().__init__(413, (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
-                               b"<center><h1>413 Request Entity Too Large</h1></center>\r\n"
-                               b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
-                         {"content-type": "text/html"})
+        super().__init__(413, NGINX_413, {"content-type": "text/html"})
 
 
 class FalseResult(ResultInstead):

@@ -63,10 +63,7 @@ class Wire:
 
             async def work() -> Response:
                 state: KanboardState = exchange.state
-                try:
-                    body = await http.read_body(request, MAX_BODY)
-                except http.BodyTooLarge:
-                    raise RequestEntityTooLarge() from None
+                body = await http.read_body(request, MAX_BODY)
                 custom = request.headers.get(state.auth_header) if state.auth_header else None
                 credentials = handlers.Credentials(state, request.headers.get("authorization"), custom)
                 def on_call(name: str, session: handlers.Session) -> None:
@@ -85,6 +82,9 @@ class Wire:
         if not isinstance(exc, HttpAbort):
             exc = PhpFatalError()
         return Response(exc.body, exc.status, headers=dict(exc.headers))
+
+    def too_large(self, exchange: Exchange) -> Response:
+        return self.error(exchange, RequestEntityTooLarge())
 
     def route_miss(self, request: Request, status: int) -> Response | None:
         return None

@@ -13,7 +13,7 @@ from mockserver.downloads import Download, open_download
 from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
-from mockserver.onlyoffice.models import File, Folder, Task
+from mockserver.onlyoffice.models import File, Folder, OnlyofficeState, Task
 from mockserver.onlyoffice.render import content_length, date, file_wrapper, project_full, task_full, task_wrapper
 from mockserver.onlyoffice.wire import Call, Params
 
@@ -56,9 +56,12 @@ async def upload(call: Call) -> Any:
         raise errors.NoCreatePermission()
     if is_multipart(request.headers):
         try:
-            form = await parse_form(request, state.blobs)
+            form = await parse_form(request, state.blobs, max_file_size=state.max_upload)
         except MultipartError as exc:
             raise errors.InvalidArguments(str(exc)) from None
+        if form.oversize:
+            form.discard()
+            raise too_large(state)
         parts = [(p.filename, p.blob) for p in form.files]
         params = Params({**{k: [v] for k, v in form.fields}, **call.params.values})
     else:
@@ -66,6 +69,8 @@ async def upload(call: Call) -> Any:
         try:
             async for chunk in request.stream():
                 writer.write(chunk)
+                if writer.size > state.max_upload:
+                    raise too_large(state)
         except BaseException:
             writer.discard()
             raise
@@ -81,8 +86,6 @@ async def upload(call: Call) -> Any:
         for _, blob in parts:
             if blob.size == 0:
                 raise errors.EmptyFile()
-            if blob.size > state.max_upload:
-                raise errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_upload)}).")
         create_new = params.boolean("createNewIfExist", True)
     except errors.OnlyofficeError:
         for _, blob in parts:
@@ -111,6 +114,10 @@ def _readable_file(call: Call, file_id: int, not_found: type[errors.ItemNotFound
     if folder.owner_id and folder.owner_id != call.me.id and not call.me.is_admin:
         raise not_found()
     return f
+
+
+def too_large(state: OnlyofficeState) -> errors.FileTooLarge:
+    return errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_upload)}).")
 
 
 def download(call: Call) -> Download:

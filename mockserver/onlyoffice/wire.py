@@ -146,7 +146,7 @@ async def read_params(request: Request, with_body: bool) -> Params:
     values.update({k: [v] for k, v in request.path_params.items() if k != "suffix"})
     content_type = http.media_type(request.headers)
     if with_body:
-        body = await request.body()
+        body = await http.read_body(request)
         if body.strip():
             try:
                 if content_type == "application/json":

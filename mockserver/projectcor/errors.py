@@ -42,6 +42,11 @@ class AttachmentNotFound(NotFound):
     message = "Attachment not found"
 
 
+class PayloadTooLarge(CorError):
+    """A body past the server's ceiling [INFER: the API looks like AdonisJS, whose body parser says this]."""
+    status, message = 413, "request entity too large"
+
+
 class TooManyRequests(CorError):
     """429, documented as "back off"; the text is inferred."""
     status, message = 429, "Too many requests"

@@ -87,15 +87,19 @@ def _rule_breach(state: CorState, filename: str, size: int) -> str | None:
     if extension in {e.lower() for e in state.rules["denied_extensions"]}:
         return f"Invalid file extension: .{extension}"
     if size > state.rules["max_file_size"]:
-        return f"File size exceeds the limit of {state.rules['max_file_size']} bytes"
+        return _size_breach(state)
     return None
+
+
+def _size_breach(state: CorState) -> str:
+    return f"File size exceeds the limit of {state.rules['max_file_size']} bytes"
 
 
 async def upload_attachments(call: Call) -> dict[str, Any]:
     assert call.token is not None
     task = _task(call)
     try:
-        form = await parse_form(call.http, call.state.blobs)
+        form = await parse_form(call.http, call.state.blobs, max_file_size=call.state.rules["max_file_size"])
     except MultipartError as exc:
         raise errors.BadRequest(f"Invalid multipart body: {exc}") from None
     try:
@@ -104,7 +108,8 @@ async def upload_attachments(call: Call) -> dict[str, Any]:
         if problem:
             raise errors.BadRequest(problem.replace("data.", "", 1))
         parts = form.files_named("file") + form.files_named("file[]")
-        if not parts:
+        too_large = [name for field, name in form.oversize if field in ("file", "file[]")]
+        if not parts and not too_large:
             raise errors.BadRequest("file is required")
         parent_id = _optional(fields.get("attachment_parent_id"))
         parent = call.state.attachments.get(int(parent_id)) if parent_id else None
@@ -113,7 +118,8 @@ async def upload_attachments(call: Call) -> dict[str, Any]:
     except errors.CorError:
         form.discard()
         raise
-    stored, created, failures = [], [], []
+    stored, created = [], []
+    failures = [{"filename": name, "message": _size_breach(call.state)} for name in too_large]
     for part in parts:
         breach = _rule_breach(call.state, part.filename, part.blob.size)
         if breach:

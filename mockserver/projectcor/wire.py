@@ -56,6 +56,9 @@ class Wire(RouteWire):
     def render(self, call: Call, result: Any) -> Response:
         return json_response(result, call.op.status)
 
+    def too_large(self, exchange: Exchange) -> Response:
+        return self.error(exchange, errors.PayloadTooLarge())
+
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         response = json_response({"message": exc.message}, exc.status)
         response.headers.update(exc.headers)

@@ -34,6 +34,12 @@ class InsufficientPermissions(TogglError):
     status, code, message, in_swagger = 403, "forbidden", "Insufficient permissions", False
 
 
+class PayloadTooLarge(TogglError):
+    """A body past the server's ceiling [INFER: the service is written in Go, whose ``http.MaxBytesReader`` says
+    this; the Swagger declares no 413]."""
+    status, code, message, in_swagger = 413, "request_too_large", "http: request body too large", False
+
+
 class NotFound(TogglError):
     status, code = 404, "not_found"
 

@@ -90,6 +90,9 @@ class Wire(RouteWire):
             return Response(status_code=call.op.status)
         return json_response(result, call.op.status)
 
+    def too_large(self, exchange: Exchange) -> Response:
+        return self.error(exchange, errors.PayloadTooLarge())
+
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         """``"text"`` where the operation's Swagger declares a string body, else ``response.Error``."""
         op, call = exchange.op, exchange.call

@@ -22,7 +22,7 @@ def test_reset_returns_to_the_fixtures_and_drops_blobs(taskmock_asgi):
     assert any(blob_dir.iterdir())
     before = taskmock_asgi.get("/__admin/state").json()
     assert before["kanboard"]["tasks"][0]["files"][0]["id"] == file_id
-    assert taskmock_asgi.post("/__admin/reset").json() == {"reset": list(REGISTRY)}
+    assert taskmock_asgi.post("/__admin/reset", json={}).json() == {"reset": list(REGISTRY)}
     after = taskmock_asgi.get("/__admin/state?vendor=kanboard").json()
     assert after["kanboard"]["tasks"][0]["files"] == []
     assert not any(blob_dir.iterdir())
@@ -89,7 +89,7 @@ def test_reset_and_journal_clearing_for_one_vendor(taskmock_asgi):
     blob_dir = taskmock_asgi.app.state.runtime.blobs.root
     assert sorted(p.name.split("-")[0] for p in blob_dir.iterdir()) == ["kanboard", "toggl"]
 
-    assert taskmock_asgi.post("/__admin/reset", params={"vendor": "toggl"}).json() == {"reset": ["toggl"]}
+    assert taskmock_asgi.post("/__admin/reset", json={}, params={"vendor": "toggl"}).json() == {"reset": ["toggl"]}
     assert [p.name.split("-")[0] for p in blob_dir.iterdir()] == ["kanboard"]
     assert taskmock_asgi.get(toggl, headers=auth).json() == []
     assert taskmock_asgi.get("/__admin/options").json()["toggl"]["error_body"]["value"] == "swagger"
@@ -98,7 +98,7 @@ def test_reset_and_journal_clearing_for_one_vendor(taskmock_asgi):
 
     assert taskmock_asgi.delete("/__admin/requests", params={"vendor": "kanboard"}).status_code == 204
     assert {e["vendor"] for e in taskmock_asgi.requests()} == {"toggl"}
-    for call in (lambda: taskmock_asgi.post("/__admin/reset", params={"vendor": "kanbord"}),
+    for call in (lambda: taskmock_asgi.post("/__admin/reset", json={}, params={"vendor": "kanbord"}),
                  lambda: taskmock_asgi.get("/__admin/requests", params={"vendor": "kanbord"}),
                  lambda: taskmock_asgi.delete("/__admin/requests", params={"vendor": "kanbord"})):
         reply = call()

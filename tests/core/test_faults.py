@@ -77,7 +77,7 @@ def test_a_raw_answer_replaces_the_vendors_and_rules_go_away(taskmock_asgi):
     assert taskmock_asgi.delete(f"/__admin/faults/{rule_id}").status_code == 404
     assert version(taskmock_asgi).status_code == 200
     taskmock_asgi.post("/__admin/faults", json={"vendor": "kanboard", "status": 500})
-    taskmock_asgi.post("/__admin/reset")
+    taskmock_asgi.post("/__admin/reset", json={})
     assert taskmock_asgi.get("/__admin/faults").json() == {"faults": []}
 
 

@@ -34,7 +34,7 @@ def test_a_switch_changes_the_answer_at_once_and_reset_puts_it_back(taskmock_asg
     assert changed.json()["toggl"]["error_body"]["value"] == "object"
     assert taskmock_asgi.get(f"{TASKS}/9/attachments", headers=auth).json() == []
     assert taskmock_asgi.get(f"{TASKS}/9", headers=auth).json()["error"] == "not_found"
-    taskmock_asgi.post("/__admin/reset")
+    taskmock_asgi.post("/__admin/reset", json={})
     assert taskmock_asgi.get("/__admin/options").json()["toggl"]["error_body"]["value"] == "swagger"
 
 
@@ -67,5 +67,5 @@ def test_the_clock_moves_forward_only_and_reset_brings_it_back(taskmock_asgi):
     assert moved["offset"] == 7200 and moved["time"] - before["time"] >= 7200
     for body in ({"advance": -1}, {"advance": "1"}, {}):
         assert taskmock_asgi.post("/__admin/clock", json=body).status_code == 400
-    taskmock_asgi.post("/__admin/reset")
+    taskmock_asgi.post("/__admin/reset", json={})
     assert taskmock_asgi.get("/__admin/clock").json()["offset"] == 0

@@ -147,7 +147,7 @@ async def test_downloads_and_uploads_racing_resets_finish_whole_and_leave_no_orp
         for i in range(60):
             jobs.append(vendors[i % 5].store(f"during-{i}.bin", payload(rng, 100 * 1024)))
         for _ in range(6):
-            jobs.append(http.post("/__admin/reset", params={"keep_ids": "true"}))
+            jobs.append(http.post("/__admin/reset", json={}, params={"keep_ids": "true"}))
         order = list(range(len(jobs)))
         rng.shuffle(order)
         shuffled = await bounded(50, [jobs[k] for k in order])
