@@ -59,7 +59,7 @@ def check_kanboard(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]) 
         envelope.validate(r)
     try:
         request = json.loads(entry["body"])
-    except ValueError:
+    except (ValueError, RecursionError):
         return
     methods = _kanboard_expected_methods(request)
     if not isinstance(reply, list) or len(methods) != len(replies):
@@ -192,7 +192,7 @@ def _batch_command(entry: dict[str, Any], key: Any) -> str | None:
     """The method a batch key ran, read back from the journaled request (JSON bodies only)."""
     try:
         cmd = json.loads(entry["body"]).get("cmd")
-    except (ValueError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
         return None
     command = cmd[int(key)] if isinstance(cmd, list) else (cmd or {}).get(str(key))
     if not isinstance(command, str):

@@ -79,7 +79,9 @@ def _optional(value: str | None) -> str | None:
 
 
 def _extension(filename: str) -> str:
-    return filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+    """The extension of the name's last path segment (a client may send a path as the name)."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[1].lower() if "." in base else ""
 
 
 def _rule_breach(state: CorState, filename: str, size: int) -> str | None:

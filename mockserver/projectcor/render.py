@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import quote
 
 from mockserver.projectcor.models import Attachment, Token, iso
 
@@ -17,7 +18,7 @@ def token(t: Token, ttl: int) -> dict[str, Any]:
 def attachment(a: Attachment, base_url: str, company_id: int) -> dict[str, Any]:
     moment = iso(a.created_at)
     return {
-        "id": a.id, "url": f"{base_url}/projectcor-files/{a.id}/{a.filename}", "name": a.originalname,
+        "id": a.id, "url": f"{base_url}/projectcor-files/{a.id}/{quote(a.filename)}", "name": a.originalname,
         "created_at": moment, "updated_at": moment, "source": "upload", "size": a.blob.size,
         "filename": a.filename, "available": a.available, "item_id": None, "originalname": a.originalname,
         "attachment_parent_id": a.attachment_parent_id, "file_type": a.extension, "discussions_id": None,
