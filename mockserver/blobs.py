@@ -17,10 +17,11 @@ import hashlib
 import itertools
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from mockserver import tempdirs
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class BlobWriter:
 class BlobStore:
     def __init__(self, root: Path | None = None):
         self._own_root = root is None
-        self.root = Path(tempfile.mkdtemp(prefix="taskmock-blobs-")) if root is None else Path(root)
+        self.root = tempdirs.make("blobs") if root is None else Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._ids = itertools.count(1)
         self.prefix = ""

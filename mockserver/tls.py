@@ -1,13 +1,15 @@
 """Certificates for the HTTPS mode: a throw-away CA and a server certificate for 127.0.0.1, ::1 and localhost,
-made at start with trustme and written to a temporary directory (removed by ``close``). Clients trust the CA
+made at start with trustme and written to a temporary directory (removed by ``close``, or by the next start
+when this process was killed: ``mockserver.tempdirs``). Clients trust the CA
 file: ``REQUESTS_CA_BUNDLE=<ca>`` for requests-based ones such as b24pysdk."""
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from mockserver import tempdirs
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class TlsFiles:
 def make_certificates() -> TlsFiles:
     import trustme                      # imported only in HTTPS mode: it brings in cryptography
 
-    directory = Path(tempfile.mkdtemp(prefix="taskmock-tls-"))
+    directory = tempdirs.make("tls")
     ca = trustme.CA()
     server = ca.issue_cert("127.0.0.1", "::1", "localhost")
     files = TlsFiles(directory, directory / "ca.pem", directory / "server.pem", directory / "server.key")

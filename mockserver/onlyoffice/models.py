@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
+from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
 MAX_UPLOAD = 100 * 1024 * 1024
@@ -138,7 +139,7 @@ class OnlyofficeState:
     def issue_token(self, user: User) -> tuple[str, datetime]:
         token = secrets.token_urlsafe(48)
         expires = self.clock.now() + timedelta(days=365)
-        self.tokens[token] = (user.id, expires)
+        remember(self.tokens, token, (user.id, expires))
         return token, expires
 
     def user_by_token(self, token: str) -> User | None:

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
+from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
 DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
@@ -123,7 +124,7 @@ class CorState:
     def issue(self, user_id: int) -> Token:
         issued = self.now()
         token = Token(self._jwt(user_id, issued), secrets.token_urlsafe(32), user_id, issued + self.token_ttl)
-        self.tokens[token.access_token] = token
+        remember(self.tokens, token.access_token, token)
         return token
 
     def refresh(self, refresh_token: str) -> Token | None:

@@ -192,3 +192,33 @@ def test_a_failed_start_leaves_no_directory_behind(tmp_path):
         first.send_signal(signal.SIGTERM)
         first.wait(10)
     assert list(tmp_path.glob("taskmock-blobs-*")) == []
+
+
+def test_what_a_killed_server_left_is_removed_by_the_next_start(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed, _ = start("--tls", env=env)
+    left = sorted(p.name.split("-")[1] for p in tmp_path.glob("taskmock-*"))
+    assert left == ["blobs", "tls"]                 # the blob store, and the CA with the private key
+    killed.kill()
+    killed.wait(10)
+    alive, _ = start(env=env)
+    try:
+        [remaining] = tmp_path.glob("taskmock-*")
+        assert remaining.name.startswith(f"taskmock-blobs-{alive.pid}-")
+    finally:
+        alive.send_signal(signal.SIGTERM)
+        assert alive.wait(10) == 0
+    assert list(tmp_path.glob("taskmock-*")) == []
+
+
+def test_a_non_loopback_bind_warns_on_stderr():
+    process, url = start("--host", "0.0.0.0")
+    try:
+        assert url.startswith("http://0.0.0.0:")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+        warning = process.stderr.read()
+        assert "--host 0.0.0.0 serves the mock to other machines" in warning and "--admin-token" in warning
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -189,3 +189,17 @@ def test_an_admin_token_guards_the_admin_api_but_health():
         assert httpx.get(f"{live.url}/__admin/health").status_code == 200
     finally:
         live.stop()
+
+
+def test_issued_tokens_are_bounded_oldest_first(taskmock_asgi):
+    from mockserver.tokens import MAX_TOKENS
+
+    office = taskmock_asgi.app.state.runtime.store["onlyoffice"]
+    member = office.user_by_login("member")
+    issued = [office.issue_token(member)[0] for _ in range(MAX_TOKENS + 50)]
+    assert len(office.tokens) == MAX_TOKENS
+    assert office.user_by_token(issued[0]) is None and office.user_by_token(issued[-1]) is member
+    cor = taskmock_asgi.app.state.runtime.store["projectcor"]
+    pairs = [cor.issue(61) for _ in range(MAX_TOKENS + 50)]
+    assert len(cor.tokens) == MAX_TOKENS
+    assert cor.refresh(pairs[0].refresh_token) is None and cor.refresh(pairs[-1].refresh_token) is not None
