@@ -2,9 +2,9 @@
 a test steers: fault rules, vendor switches and the clock.
 
 It shows every credential and can wipe the mock, so no other web page may reach it through a developer's
-browser: without ``--admin-token`` it answers (``health`` aside) only requests whose ``Host`` is this machine (``localhost``,
-``127.0.0.1``, ``::1``, the bound address), which a DNS-rebinding page cannot forge; with one, only requests that
-carry it as a Bearer token. A ``POST`` must say ``Content-Type: application/json``: a cross-site form or
+browser: without ``--admin-token`` it answers (``health`` aside) only requests whose ``Host`` is this machine
+(``localhost``, ``127.0.0.1``, ``::1``, the bound address), which a DNS-rebinding page cannot forge; with one, only
+requests that carry it as a Bearer token. A ``POST`` must say ``Content-Type: application/json``: a cross-site form or
 ``fetch`` can send only the other types without the browser asking first, and this server sends no CORS headers,
 so the browser never gets a yes.
 """

@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         cli.error(f"--set {exc}")
     settings = Settings(host=args.host, port=args.port, vendors=tuple(args.vendors or ()), fixtures=args.fixtures,
-                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls, keep_ids=args.keep_ids, admin_token=args.admin_token,
+                        seed=args.seed, journal_size=max(args.journal_size, 0), extra=options, tls=args.tls,
+                        keep_ids=args.keep_ids, admin_token=args.admin_token,
                         max_body=args.max_body_mb * 1024 * 1024, max_upload=args.max_upload_mb * 1024 * 1024)
     from mockserver.app import create_app
     from mockserver.server import bind_socket, configure_logging, make_server, url_of

@@ -126,9 +126,9 @@ class Exchange:
 
 class Wire(Protocol):
     """A vendor's dialect on the wire: its routes, how an error looks, and what answers a request on its paths
-    that no route takes (None: the router's plain 404/405), and a body past a ceiling. ``internal_error`` is the vendor's own answer when
-    the mock itself fails. A route vendor's wire is a ``pipeline.RouteWire``, which also turns a request into a
-    handler's call and a result into the answer."""
+    that no route takes (None: the router's plain 404/405), and a body past a ceiling. ``internal_error`` is the
+    vendor's own answer when the mock itself fails. A route vendor's wire is a ``pipeline.RouteWire``, which also
+    turns a request into a handler's call and a result into the answer."""
 
     @property
     def internal_error(self) -> type[VendorError]: ...

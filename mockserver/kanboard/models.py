@@ -226,7 +226,8 @@ class KanboardState:
         now = int(self.clock.time())
         column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
         position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
-        task = Task(self.ids.take("task", next_id(self.tasks)), title, project_id, column_id=column_id, position=position,
+        task = Task(self.ids.take("task", next_id(self.tasks)), title, project_id, column_id=column_id,
+                    position=position,
                     date_creation=now, date_modification=now, date_moved=now, **fields)
         self.tasks[task.id] = task
         return task
@@ -248,7 +249,8 @@ class KanboardState:
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
         folder = "tasks" if table is self.files else "projects"
         blob = self.blobs.put(data)
-        f = StoredFile(self.ids.take(folder, table.top + 1), name, f"{folder}/{owner_id}/{digest}", is_image_name(filename), owner_id,
+        f = StoredFile(self.ids.take(folder, table.top + 1), name, f"{folder}/{owner_id}/{digest}",
+                       is_image_name(filename), owner_id,
                        now, user_id, blob.size, blob)
         table.add(f)
         return f

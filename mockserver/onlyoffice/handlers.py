@@ -122,8 +122,8 @@ def too_large(state: OnlyofficeState) -> errors.FileTooLarge:
 
 def download(call: Call) -> Download:
     f = _readable_file(call, call.params.integer("fileid"), errors.FileNotFound)
-    return open_download(call.state.blobs, f.blob, f.title, mimetypes.guess_type(f.title)[0] or "application/octet-stream",
-                    missing=errors.FileNotFound())
+    media_type = mimetypes.guess_type(f.title)[0] or "application/octet-stream"
+    return open_download(call.state.blobs, f.blob, f.title, media_type, missing=errors.FileNotFound())
 
 
 # -- Projects -----------------------------------------------------------------------------------------------------

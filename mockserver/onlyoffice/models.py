@@ -171,15 +171,16 @@ class OnlyofficeState:
     # -- projects and tasks ---------------------------------------------------------------------------------------
     def add_project(self, title: str, description: str | None, responsible_id: str, private: bool) -> Project:
         folder = self.add_folder(title, BUNCH)
-        project = Project(self.id_source.take("project", max(self.projects, default=0) + 1), title, description, responsible_id, folder.id,
-                          private, created=self.clock.now())
+        project = Project(self.id_source.take("project", max(self.projects, default=0) + 1), title, description,
+                          responsible_id, folder.id, private, created=self.clock.now())
         project.participants[responsible_id] = True
         folder.project_id = project.id
         self.projects[project.id] = project
         return project
 
     def add_task(self, project_id: int, title: str, created_by: str, **fields: Any) -> Task:
-        task = Task(self.id_source.take("task", max(self.tasks, default=0) + 1), project_id, title, created_by, created=self.clock.now(), **fields)
+        task = Task(self.id_source.take("task", max(self.tasks, default=0) + 1), project_id, title, created_by,
+                    created=self.clock.now(), **fields)
         self.tasks[task.id] = task
         return task
 

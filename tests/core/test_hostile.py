@@ -9,7 +9,7 @@ import json
 import os
 import re
 from typing import Any, Callable
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -169,7 +169,8 @@ def multipart(name: str, data: bytes, **fields: str) -> tuple[bytes, dict[str, s
     body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
                     for k, v in fields.items())
     body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
-             f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8") + data + f"\r\n--{boundary}--\r\n".encode()
+             f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8")
+    body += data + f"\r\n--{boundary}--\r\n".encode()
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
@@ -195,6 +196,14 @@ def upload_everywhere(http: httpx.Client, name: str, data: bytes) -> list[tuple[
     renamed = toggl.put(f"{base}/{made.json()['id']}", json={"name": name, "display_order": 0})
     assert renamed.status_code == 204, renamed.text
     taken.append(("toggl rename", name, toggl.get(f"{base}/{made.json()['id']}/view")))
+    project = "/api/organizations/1001/workspaces/2001/projects/3001/attachments"
+    made = toggl.post(project, content=body, headers=headers)
+    assert made.status_code == 201, made.text
+    taken.append(("toggl project", made.json()["name"], toggl.get(f"{project}/{made.json()['id']}/view")))
+    bulk = toggl.post(f"{base}/bulk", files=[("files", ("plain.bin", data))],
+                      data={"display_orders[0]": "0", "names[0]": name})
+    assert bulk.status_code == 201, bulk.text
+    taken.append(("toggl bulk", bulk.json()[0]["name"], toggl.get(f"{base}/{bulk.json()[0]['id']}/view")))
 
     cor = as_client(http, Authorization=projectcor_token(http))
     body, headers = multipart(name, data)
@@ -210,6 +219,13 @@ def upload_everywhere(http: httpx.Client, name: str, data: bytes) -> list[tuple[
     stored = made.json()["response"]
     taken.append(("onlyoffice upload", stored["title"], office.get(
         "/Products/Files/HttpHandlers/filehandler.ashx", params={"action": "download", "fileid": stored["id"]})))
+    made = office.post(f"/api/2.0/files/{folder}/upload", content=data, headers={
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"})
+    assert made.status_code == 201, made.text
+    stored = made.json()["response"]
+    taken.append(("onlyoffice raw upload", stored["title"], office.get(
+        "/Products/Files/HttpHandlers/filehandler.ashx", params={"action": "download", "fileid": stored["id"]})))
 
     hook = "/rest/2/b2webhook"
     root = http.post(f"{hook}/disk.storage.getlist", json={}).json()["result"][0]["ROOT_OBJECT_ID"]
@@ -220,6 +236,10 @@ def upload_everywhere(http: httpx.Client, name: str, data: bytes) -> list[tuple[
     if made.status_code == 200:
         result = made.json()["result"]
         taken.append(("bitrix24 uploadfile", result["NAME"], http.get(result["DOWNLOAD_URL"])))
+        attached = http.post(f"{hook}/tasks.task.files.attach", json={"taskId": 3701, "fileId": result["ID"]})
+        got = http.post(f"{hook}/disk.attachedObject.get", json={"id": attached.json()["result"]["attachmentId"]})
+        result = got.json()["result"]
+        taken.append(("bitrix24 attached", result["NAME"], http.get(result["DOWNLOAD_URL"])))
     step = http.post(f"{hook}/disk.folder.uploadfile", json={"id": root, "data": {"NAME": name},
                                                               "generateUniqueName": True})
     made = http.post(step.json()["result"]["uploadUrl"], content=body, headers=headers)
@@ -234,6 +254,9 @@ def upload_everywhere(http: httpx.Client, name: str, data: bytes) -> list[tuple[
     stored_name = rpc(http, "getTaskFile", file_id=file_id)["name"]
     content = base64.b64decode(rpc(http, "downloadTaskFile", file_id=file_id))
     taken.append(("kanboard createTaskFile", stored_name, httpx.Response(200, content=content)))
+    file_id = rpc(http, "createProjectFile", project_id=1, filename=name, blob=base64.b64encode(data).decode())
+    content = base64.b64decode(rpc(http, "downloadProjectFile", project_id=1, file_id=file_id))
+    taken.append(("kanboard createProjectFile", name, httpx.Response(200, content=content)))
     return taken
 
 
@@ -241,7 +264,7 @@ def upload_everywhere(http: httpx.Client, name: str, data: bytes) -> list[tuple[
 def test_any_file_name_is_stored_and_downloads_whole_with_a_header_that_survives_it(taskmock, http, name):
     data = os.urandom(70_000)
     taken = upload_everywhere(http, name, data)
-    assert len(taken) >= 6
+    assert len(taken) >= 10
     for route, stored_name, download in taken:
         assert download.status_code == 200, (route, download.text[:200])
         assert download.content == data, route
