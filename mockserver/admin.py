@@ -11,14 +11,17 @@ so the browser never gets a yes.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from mockserver import specs
 from mockserver.faults import describe_errors
 from mockserver.http import BodyTooLarge, ascii_digits, bearer, media_type, read_body
 from mockserver.vendor import unknown_vendor
@@ -154,6 +157,42 @@ async def errors(request: Request) -> Response:
     return JSONResponse({name: describe_errors(name) for name in served if wanted in (None, name)})
 
 
+async def dashboard(request: Request) -> Response:
+    """The dashboard: one page, no build step and nothing from elsewhere; it reads the routes below."""
+    return HTMLResponse(_page())
+
+
+@functools.cache
+def _page() -> bytes:
+    return (Path(__file__).parent / "dashboard.html").read_bytes()
+
+
+async def vendors(request: Request) -> Response:
+    """Each vendor served: its base URL on this request's origin, its credentials and its switches in force;
+    and the served specs."""
+    rt = _rt(request)
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    return JSONResponse({
+        "vendors": [{"name": v.name, "url": origin + v.entry_path, "credentials": rt.store[v.name].credentials(),
+                     "options": rt.store.options.values[v.name]} for v in rt.vendors],
+        "specs": [{"vendor": name, "url": f"/__admin/specs/{name}.json"} for name in specs.served(rt.vendors)]})
+
+
+async def spec(request: Request) -> Response:
+    """A vendor's REST contract as an OpenAPI document (``/__admin/specs/{vendor}.json``)."""
+    rt = _rt(request)
+    name = request.path_params["vendor"]
+    if name not in specs.served(rt.vendors):
+        return JSONResponse({"error": f"no spec is served for {name!r}: {', '.join(specs.served(rt.vendors))}"},
+                            status_code=404)
+    return JSONResponse(specs.document(name, rt.contracts, origin=f"{request.url.scheme}://{request.url.netloc}"))
+
+
+async def openapi(request: Request) -> Response:
+    """This API's own OpenAPI document."""
+    return JSONResponse(specs.admin_document())
+
+
 async def crashes(request: Request) -> Response:
     """The requests the mock itself failed on since the last reset, each with its traceback."""
     return JSONResponse({"crashes": _rt(request).crashes})
@@ -208,6 +247,10 @@ def routes() -> list[Route]:
         ("/__admin/faults/{rule_id:int}", fault, ["DELETE"]),
         ("/__admin/errors", errors, ["GET"]),
         ("/__admin/clock", clock, ["GET", "POST"]),
+        ("/__admin/", dashboard, ["GET"]),
+        ("/__admin/vendors", vendors, ["GET"]),
+        ("/__admin/openapi.json", openapi, ["GET"]),
+        ("/__admin/specs/{vendor}.json", spec, ["GET"]),
     ]
     # health tells nothing and changes nothing: a start-up script polls it without credentials
     return [Route(path, endpoint if endpoint is health else guarded(endpoint), methods=methods)

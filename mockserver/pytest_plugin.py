@@ -343,11 +343,14 @@ def _session_server(pytestconfig, tls: bool):
 
 @pytest.fixture(scope="session")
 def taskmock_server(pytestconfig):
+    """The session's live server (uvicorn in a thread, on a free port), started on first use; tests take
+    ``taskmock``, which resets it for each of them."""
     yield from _session_server(pytestconfig, tls=False)
 
 
 @pytest.fixture(scope="session")
 def taskmock_https_server(pytestconfig):
+    """The session's live HTTPS server, with a throw-away CA; tests take ``taskmock_https``."""
     yield from _session_server(pytestconfig, tls=True)
 
 

@@ -4,6 +4,7 @@ storage usage, and tasks (create, get, delete). Each returns JSON-ready data, No
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -192,12 +193,24 @@ async def create_task(call: Call) -> dict[str, Any]:
         project = call.state.projects.get(project_id)
         if project is None or project.workspace_id != call.workspace_id:
             raise errors.InvalidRequest("project does not exist")
+    for key in ("start_date", "end_date"):
+        if payload.get(key) is not None and not _calendar_date(payload[key]):
+            raise errors.InvalidRequest(f"invalid {key}: {payload[key]!r} is no date (YYYY-MM-DD)")
     fields = {k: payload[k] for k in ("description", "notes", "priority", "pinned", "private", "billable",
                                       "start_date", "end_date") if payload.get(k) is not None}
     if payload.get("position") is not None:
         fields["position"] = payload["position"]
     task = call.state.add_task(call.workspace_id, payload["name"], call.user.id, project_id=project_id, **fields)
     return render.task(task)
+
+
+def _calendar_date(text: str) -> bool:
+    """A real day written YYYY-MM-DD: the contract's ``date`` format checks the shape alone (2024-13-01 keeps
+    it), the service parses the date."""
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def _task(call: Call) -> Task:
