@@ -1,6 +1,6 @@
 """The dashboard at /__admin/, in a real headless Chromium (Debian's chromium and chromium-driver, driven by
 Selenium): requests appear without a reload, filter by vendor, operation and status, expand to their bodies;
-fault rules show their hits and go away; the reset buttons reset. A screenshot is kept (``TASKMOCK_ARTIFACTS``,
+fault rules show their hits and go away; a crash of the mock is marked; the reset buttons reset. A screenshot is kept (``TASKMOCK_ARTIFACTS``,
 else the test's temporary directory).
 
 Without the browser on the machine the test is skipped, unless ``TASKMOCK_REQUIRE_BROWSER`` is set, as CI sets
@@ -22,6 +22,7 @@ if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()) and not os.environ.ge
     pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -46,12 +47,15 @@ def browser(tmp_path_factory):
 
 
 def rows(browser) -> list[str]:
-    return [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#journal tr.entry")]
+    """The journal rows as the page shows them now (read in one go: the page redraws them each second)."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('#journal tr.entry')].map((row) => row.innerText)")
 
 
 def wait(browser, what, timeout: float = 10):
     """Until ``what(browser)`` is true (the page polls the server each second)."""
-    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(what)
+    return WebDriverWait(browser, timeout, poll_frequency=0.1,
+                         ignored_exceptions=[StaleElementReferenceException]).until(what)
 
 
 def test_the_dashboard_shows_filters_expands_and_resets(browser, taskmock, tmp_path):
@@ -102,6 +106,19 @@ def test_the_dashboard_shows_filters_expands_and_resets(browser, taskmock, tmp_p
     wait(browser, lambda b: "none" in b.find_element(By.ID, "faults").text)
     assert taskmock.faults() == []
 
+    # a request the mock itself failed on is marked, its traceback one click away
+    def broken(*args):
+        raise RuntimeError("a bug of the mock")
+    taskmock._call(lambda: setattr(taskmock.app.state.runtime.store["toggl"], "used_bytes", broken))
+    with httpx.Client(base_url=taskmock.url) as client:
+        assert client.get("/api/organizations/1001/workspaces/2001/attachments/storage",
+                          headers=TOGGL).status_code == 500
+    crashed = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#journal tr.entry.crash"))
+    assert "CRASH" in crashed[0].text
+    crashed[0].click()
+    trace = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#journal pre.traceback"))
+    assert "RuntimeError: a bug of the mock" in trace.text
+
     Path(os.environ.get("TASKMOCK_ARTIFACTS") or tmp_path).mkdir(parents=True, exist_ok=True)
     shot = Path(os.environ.get("TASKMOCK_ARTIFACTS") or tmp_path) / "dashboard.png"
     browser.save_screenshot(str(shot))
@@ -113,4 +130,4 @@ def test_the_dashboard_shows_filters_expands_and_resets(browser, taskmock, tmp_p
     wait(browser, lambda b: not taskmock.state("toggl")["toggl"]["attachments"])
     browser.find_element(By.ID, "reset-all").click()
     wait(browser, lambda b: rows(b) == [])
-    assert taskmock.requests() == []
+    assert taskmock.requests() == [] and taskmock.crashes() == []
