@@ -97,13 +97,13 @@ async def upload(call: Call) -> Any:
         existing = None if create_new else next(
             (f for f in state.files.values() if f.folder_id == folder.id and f.title == title), None)
         stored.append(state.new_version(existing, blob) if existing else state.add_file(folder, title, blob, user))
-    wrappers = [file_wrapper(state, f) for f in stored]
+    wrappers = [file_wrapper(state, f, call.http.base_url) for f in stored]
     return wrappers[0] if len(wrappers) == 1 else wrappers
 
 
 def get_file(call: Call) -> dict[str, Any]:
     f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
-    return file_wrapper(call.state, f)
+    return file_wrapper(call.state, f, call.http.base_url)
 
 
 def _readable_file(call: Call, file_id: int, not_found: type[errors.ItemNotFound] = errors.ItemNotFound) -> File:
@@ -161,12 +161,12 @@ def _attach_files(call: Call, task: Task) -> None:
 def attach(call: Call) -> dict[str, Any]:
     task = _task(call)
     _attach_files(call, task)
-    return task_wrapper(call.state, task, call.me)
+    return task_wrapper(call.state, task, call.me, call.http.base_url)
 
 
 def list_files(call: Call) -> list[dict[str, Any]]:
     task = _task(call)
-    files = [file_wrapper(call.state, f) for f in _listed_files(call, task)]
+    files = [file_wrapper(call.state, f, call.http.base_url) for f in _listed_files(call, task)]
     start = max(call.params.integer("startIndex"), 0)
     count = min(call.params.integer("count") or 1000, 1000)
     return files[start:start + count]
@@ -179,28 +179,28 @@ def detach(call: Call) -> dict[str, Any]:
         raise errors.ItemNotFound()
     if file_id in task.files:
         task.files.remove(file_id)
-    return task_wrapper(call.state, task, call.me)
+    return task_wrapper(call.state, task, call.me, call.http.base_url)
 
 
 def detach_many(call: Call) -> dict[str, Any]:
     """The real server's loop calls attach here, not detach, and so does this one: the files end up attached."""
     task = _task(call)
     _attach_files(call, task)
-    return task_wrapper(call.state, task, call.me)
+    return task_wrapper(call.state, task, call.me, call.http.base_url)
 
 
 def get_task(call: Call) -> dict[str, Any]:
     task = _task(call, files_right=False)
     project = call.state.projects[task.project_id]
     files = _listed_files(call, task) if call.state.can_read_files(call.me, project) else []
-    return task_full(call.state, task, call.me, files)
+    return task_full(call.state, task, call.me, files, call.http.base_url)
 
 
 def get_project(call: Call) -> dict[str, Any]:
     project = call.state.projects.get(call.http.path_params["project_id"])
     if project is None or not call.state.can_read(call.me, project):
         raise errors.ItemNotFound()
-    return project_full(call.state, project, call.me)
+    return project_full(call.state, project, call.me, call.http.base_url)
 
 
 def create_project(call: Call) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def create_project(call: Call) -> dict[str, Any]:
     project = call.state.add_project(title, call.params.text("description"), responsible,
                                      call.params.boolean("private", False))
     project.participants[call.me.id] = True
-    return project_full(call.state, project, call.me)
+    return project_full(call.state, project, call.me, call.http.base_url)
 
 
 def create_task(call: Call) -> dict[str, Any]:
@@ -230,4 +230,4 @@ def create_task(call: Call) -> dict[str, Any]:
     task = call.state.add_task(project.id, title, call.me.id, description=call.params.text("description"),
                                priority=max(-1, min(1, priority)), responsibles=responsibles)
     task.updated = call.state.clock.now()
-    return task_wrapper(call.state, task, call.me)
+    return task_wrapper(call.state, task, call.me, call.http.base_url)

@@ -93,7 +93,6 @@ class OnlyofficeState:
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
         self.id_source = context.ids
-        self.host: str = fixture.get("portal", "portal.example.com")
         self.max_upload: int = fixture.get("max_upload_bytes", MAX_UPLOAD)
         self.users: dict[str, User] = {}
         for u in fixture.get("users", []):

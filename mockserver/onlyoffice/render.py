@@ -42,22 +42,22 @@ def content_length(size: int) -> str:
     return f"{text} {unit}"
 
 
-def person(state: OnlyofficeState, user_id: str) -> dict[str, Any] | None:
+def person(state: OnlyofficeState, user_id: str, portal: str) -> dict[str, Any] | None:
     user: User | None = state.users.get(user_id)
     if user is None:
         return None
     return {"id": user.id, "displayName": user.display_name, "avatarSmall": DEFAULT_AVATAR,
-            "profileUrl": f"https://{state.host}/Products/People/Profile.aspx?user={user.user_name}"}
+            "profileUrl": f"{portal}/Products/People/Profile.aspx?user={user.user_name}"}
 
 
 def extension(title: str) -> str:
     return "." + title.rsplit(".", 1)[1].lower() if "." in title else ""
 
 
-def file_wrapper(state: OnlyofficeState, f: File) -> dict[str, Any]:
+def file_wrapper(state: OnlyofficeState, f: File, portal: str) -> dict[str, Any]:
     ext = extension(f.title)
     folder = state.folders[f.folder_id]
-    base = f"https://{state.host}/Products/Files"
+    base = f"{portal}/Products/Files"
     view_url = f"{base}/HttpHandlers/filehandler.ashx?action=download&fileid={f.id}"
     file_type = FILE_TYPES.get(ext, 0)
     if file_type in (2, 3, 4):
@@ -75,12 +75,12 @@ def file_wrapper(state: OnlyofficeState, f: File) -> dict[str, Any]:
         body["fileExst"] = ext
     body.update({"comment": "Uploaded" if f.version == 1 else "Uploaded new version", "id": f.id,
                  "title": f.title, "access": 0, "shared": False, "rootFolderType": folder.root_type,
-                 "updatedBy": person(state, f.created_by), "created": date(f.created),
-                 "createdBy": person(state, f.created_by), "updated": date(f.updated)})
+                 "updatedBy": person(state, f.created_by, portal), "created": date(f.created),
+                 "createdBy": person(state, f.created_by, portal), "updated": date(f.updated)})
     return body
 
 
-def task_wrapper(state: OnlyofficeState, t: Task, user: User) -> dict[str, Any]:
+def task_wrapper(state: OnlyofficeState, t: Task, user: User, portal: str) -> dict[str, Any]:
     project = state.projects[t.project_id]
     can_edit = user.is_admin or user.id in project.participants
     body: dict[str, Any] = {"canEdit": can_edit, "canCreateSubtask": can_edit, "canCreateTimeSpend": can_edit,
@@ -96,14 +96,14 @@ def task_wrapper(state: OnlyofficeState, t: Task, user: User) -> dict[str, Any]:
                                   "isPrivate": project.is_private},
                  "subtasks": [], "status": t.status})
     if t.updated_by and t.updated_by != t.created_by:
-        body["updatedBy"] = person(state, t.updated_by)
+        body["updatedBy"] = person(state, t.updated_by, portal)
     updated = max(t.updated or t.created, t.created)
-    body.update({"created": date(t.created), "createdBy": person(state, t.created_by), "updated": date(updated),
-                 "responsibles": [person(state, r) for r in t.responsibles]})
+    body.update({"created": date(t.created), "createdBy": person(state, t.created_by, portal),
+                 "updated": date(updated), "responsibles": [person(state, r, portal) for r in t.responsibles]})
     return body
 
 
-def project_full(state: OnlyofficeState, p: Project, user: User) -> dict[str, Any]:
+def project_full(state: OnlyofficeState, p: Project, user: User, portal: str) -> dict[str, Any]:
     manages = user.is_admin or user.id == p.responsible_id
     tasks = [t for t in state.tasks.values() if t.project_id == p.id]
     return {"canEdit": manages, "canDelete": manages,
@@ -115,16 +115,18 @@ def project_full(state: OnlyofficeState, p: Project, user: User) -> dict[str, An
             "timeTrackingTotal": "0:00", "documentsCount": sum(1 for f in state.files.values()
                                                                if f.folder_id == p.folder_id),
             "isFollow": False, "tags": [], "id": p.id, "title": p.title, "description": p.description,
-            "status": p.status, "responsible": person(state, p.responsible_id), "created": date(p.created),
-            "createdBy": person(state, p.responsible_id), "updated": date(p.created)}
+            "status": p.status, "responsible": person(state, p.responsible_id, portal),
+            "created": date(p.created),
+            "createdBy": person(state, p.responsible_id, portal), "updated": date(p.created)}
 
 
-def task_full(state: OnlyofficeState, t: Task, user: User, files: list[File]) -> dict[str, Any]:
+def task_full(state: OnlyofficeState, t: Task, user: User, files: list[File],
+              portal: str) -> dict[str, Any]:
     project = state.projects[t.project_id]
-    return {"files": [file_wrapper(state, f) for f in files], "comments": [], "commentsCount": 0,
+    return {"files": [file_wrapper(state, f, portal) for f in files], "comments": [], "commentsCount": 0,
             "isSubscribed": False, "canEditFiles": state.can_read_files(user, project),
-            "canCreateComment": True, "project": project_full(state, project, user), "timeSpend": 0.0,
-            **task_wrapper(state, t, user)}
+            "canCreateComment": True, "project": project_full(state, project, user, portal), "timeSpend": 0.0,
+            **task_wrapper(state, t, user, portal)}
 
 
 # -- envelopes ----------------------------------------------------------------------------------------------------

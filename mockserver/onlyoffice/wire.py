@@ -243,7 +243,7 @@ class Wire(RouteWire):
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if isinstance(exc, errors.Unauthorized):
-            return unauthorized(exc, exchange.state.host)
+            return unauthorized(exc, exchange.request.url.hostname or "")
         if not isinstance(exc, errors.OnlyofficeError):
             exc = errors.InternalServerError(exc.message)
         start_index = exchange.call.start_index if exchange.call else 0

@@ -67,7 +67,10 @@ def test_unauthorized_is_plain_text(taskmock):
     assert "www-authenticate" not in bare.headers and "json" not in bare.headers["content-type"]
     wrong = httpx.get(f"{taskmock.url}{API}/project/task/1/files", headers={"Authorization": "Bearer nope"})
     assert (wrong.status_code, wrong.text) == (401, "Unauthorized")
-    assert wrong.headers["www-authenticate"] == 'Basic Realm="portal.example.com"'
+    assert wrong.headers["www-authenticate"] == 'Basic Realm="127.0.0.1"'          # the host the client called
+    named = httpx.get(f"{taskmock.url}{API}/project/task/1/files", headers={"Authorization": "Bearer nope",
+                                                                            "Host": "docs.local:9"})
+    assert named.headers["www-authenticate"] == 'Basic Realm="docs.local"'
 
 
 def test_upload_attach_list_detach(client):
@@ -196,13 +199,18 @@ def test_the_upload_size_limit(tmp_path):
 
 
 def test_download_through_view_url(client, taskmock):
+    """The server builds its links from the request (CommonLinkUtility.GetFullAbsolutePath): they lead back to
+    the mock the client called, never away from the machine."""
     data = bytes(range(256)) * 1000
     f = upload(client, project_folder(client), "blob.bin", data)
-    path = f["viewUrl"].split("portal.example.com", 1)[1]
-    downloaded = httpx.get(taskmock.url + path, headers=client.headers)
+    assert f["viewUrl"].startswith(f"{taskmock.url}/Products/Files/HttpHandlers/filehandler.ashx?")
+    assert f["createdBy"]["profileUrl"].startswith(f"{taskmock.url}/Products/People/Profile.aspx?user=")
+    task = client.get("/project/task/1").json()["response"]
+    assert task["createdBy"]["profileUrl"].startswith(taskmock.url + "/")
+    downloaded = httpx.get(f["viewUrl"], headers=client.headers)
     assert downloaded.status_code == 200
     assert hashlib.sha256(downloaded.content).hexdigest() == hashlib.sha256(data).hexdigest()
-    assert httpx.get(taskmock.url + path).status_code == 401
+    assert httpx.get(f["viewUrl"]).status_code == 401
 
 
 def test_create_project_and_task(client):
@@ -233,7 +241,7 @@ def test_xml_arrays_are_repeated_siblings_and_empty_ones_vanish(client):
     assert [child.tag for child in root][:3] == ["count", "status", "statusCode"]
     assert [int(r.find("id").text) for r in root.findall("response")] == ids
     assert root.find("response/shared").text == "false"
-    assert root.find("response/viewUrl").text.startswith("https://portal.example.com/Products/")   # no \\/
+    assert root.find("response/viewUrl").text.startswith(str(client.base_url.copy_with(path="/")) + "Products/")
     task = xml(client.get("/project/task/1.tml"))
     assert task.find("response/subtasks") is None                        # [] leaves nothing
     assert task.find("response/description").text is None                # null: an empty element
@@ -268,7 +276,8 @@ def test_slashes_are_escaped_in_json(client):
     assert raw.status_code == 200
     f = upload(client, project_folder(client))
     text = client.get(f"/files/file/{f['id']}").text
-    assert '"viewUrl":"https:\\/\\/portal.example.com\\/Products\\/Files\\/' in text
+    origin = str(client.base_url.copy_with(path="")).rstrip("/").replace("/", "\\/")
+    assert f'"viewUrl":"{origin}\\/Products\\/Files\\/' in text
 
 
 def test_common_documents_take_uploads_from_admins_only(taskmock):
