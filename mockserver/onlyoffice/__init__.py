@@ -5,14 +5,22 @@ Spec (the project's own notes, kept outside this repository):
 ``shared/vendors/onlyoffice.md`` (read out of the Community Server's own code; it corrects the docs) and
 the seed page ``shared/seeds/001_179cc6798fed11a9.txt``.
 
-Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a user who is not a participant of
-a public project can read its tasks but has no Files right (403), a private project's tasks are 404 to him;
-portal admins see everything; ``@common`` takes uploads from admins only; ``createNewIfExist`` defaults to
+Read in the Community Server's code (``ONLYOFFICE/CommunityServer``): links (``viewUrl``, ``webUrl``,
+``profileUrl``) are built from the current request (``CommonLinkUtility.GetFullAbsolutePath``), and the 401's
+realm is the request's host (``ASCBasicAuthorization``); the Files right is
+``ProjectSecurity.GetTeamSecurity(Files)``: portal admins and the project's responsible always, anyone in an open
+project, in a private one a participant whose Files right is not taken away; reading a file
+(``FileStorageService.GetFile``) checks ``FileSecurity.CanRead`` and answers 403 "You don't have enough
+permission to view the file" (an InvalidOperationException), My documents being their owner's alone; the
+download handler (``FileHandler.ashx``) answers a missing file 404 and a forbidden one 403, with no body.
+
+Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404
+to a stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist`` defaults to
 true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are cut at
 165 characters; detaching a file that is not attached is 200; attaching is idempotent; the HTTP reason
 phrases the server sets ("The record could not be found", ...) are not reproduced (ASGI has none);
-``POST /project`` answers the ProjectWrapperFull. The download URL (``viewUrl``) serves the bytes to any
-authenticated caller who can read the file. The 503 of a cloud portal's rate limit (documented, with
+``POST /project`` answers the ProjectWrapperFull; creating in a project folder takes a participant with the
+Files right. The 503 of a cloud portal's rate limit (documented, with
 ``Retry-After``) is answered in the error envelope with "Service Unavailable" and ``Retry-After: 10`` (the body
 and the value are inferred); it is only ever sent by a fault rule.
 """

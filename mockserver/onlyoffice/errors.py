@@ -55,6 +55,12 @@ class NoCreatePermission(AccessDenied):
     message = "You don't have enough permission to create"
 
 
+class NoReadPermission(OnlyofficeError):
+    """``FileStorageService.GetFile``'s ``ErrorIf(!CanRead)``: an InvalidOperationException, which the API
+    answers 403."""
+    status, message, hresult = 403, "You don't have enough permission to view the file", -2146233079
+
+
 class AuthenticationFailed(OnlyofficeError):
     status, message, hresult = 500, "User authentication failed", -2146233087
 

@@ -107,12 +107,12 @@ def get_file(call: Call) -> dict[str, Any]:
 
 
 def _readable_file(call: Call, file_id: int, not_found: type[errors.ItemNotFound] = errors.ItemNotFound) -> File:
+    """The file, if the caller may read it: missing is ``not_found``, unreadable the server's 403."""
     f = call.state.files.get(file_id)
     if f is None:
         raise not_found()
-    folder = call.state.folders[f.folder_id]
-    if folder.owner_id and folder.owner_id != call.me.id and not call.me.is_admin:
-        raise not_found()
+    if not call.state.can_read_file(call.me, f):
+        raise errors.NoReadPermission()
     return f
 
 
@@ -121,7 +121,11 @@ def too_large(state: OnlyofficeState) -> errors.FileTooLarge:
 
 
 def download(call: Call) -> Download:
-    f = _readable_file(call, call.params.integer("fileid"), errors.FileNotFound)
+    try:
+        file_id = call.params.integer("fileid")
+    except errors.InvalidArguments:                      # FileHandler looks the text up: no such file
+        raise errors.FileNotFound() from None
+    f = _readable_file(call, file_id, errors.FileNotFound)
     media_type = mimetypes.guess_type(f.title)[0] or "application/octet-stream"
     return open_download(call.state.blobs, f.blob, f.title, media_type, missing=errors.FileNotFound())
 

@@ -187,15 +187,32 @@ class OnlyofficeState:
         return user.is_admin or not project.is_private or user.id in project.participants
 
     def can_read_files(self, user: User, project: Project) -> bool:
-        return user.is_admin or project.participants.get(user.id, False)
+        """``ProjectSecurity.GetTeamSecurity(project, user, Files)``: a manager (a portal admin, the project's
+        responsible) and, in an open project, anyone; in a private one, a participant whose Files right is not
+        taken away (the product restricts a member's rights in private projects alone)."""
+        return (user.is_admin or project.responsible_id == user.id or not project.is_private
+                or project.participants.get(user.id, False))
+
+    def can_read_file(self, user: User, f: File) -> bool:
+        """``FileSecurity.CanRead``: My documents to their owner alone, Common documents to everyone, a project
+        folder's files as the project's Files right says."""
+        folder = self.folders[f.folder_id]
+        if folder.root_type == MY:
+            return folder.owner_id == user.id
+        if folder.root_type == COMMON:
+            return True
+        project = self.projects.get(folder.project_id) if folder.project_id is not None else None
+        return project is not None and self.can_read_files(user, project)
 
     def can_create_in(self, user: User, folder: Folder) -> bool:
+        """Creating in a project folder takes the project's team with its Files right [INFER: the
+        provider's CanCreate was not read; reading is ``can_read_files``]."""
         if folder.root_type == MY:
             return folder.owner_id == user.id
         if folder.root_type == COMMON:
             return user.is_admin
         project = self.projects.get(folder.project_id) if folder.project_id is not None else None
-        return project is not None and self.can_read_files(user, project)
+        return project is not None and (user.is_admin or project.participants.get(user.id, False))
 
     # -- admin ----------------------------------------------------------------------------------------------------
     def credentials(self) -> dict[str, Any]:

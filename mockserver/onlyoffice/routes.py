@@ -1,7 +1,9 @@
 """ONLYOFFICE's operation table: the API routes under ``/api/2.0/``, each also answering with a ``.json``,
 ``.xml`` or ``.tml`` suffix, and the Documents download handler.
 
-``meta``: ``anonymous`` (no authentication), ``reads_body`` (False: the handler streams the body itself)."""
+``meta``: ``anonymous`` (no authentication), ``reads_body`` (False: the handler streams the body itself),
+``bare_errors`` (not the API: FileHandler.ashx answers a missing file 404 and a forbidden one 403, with no
+body)."""
 
 from __future__ import annotations
 
@@ -54,5 +56,6 @@ OPERATIONS = [
               response="onlyoffice/project"),
     Operation("project.create", h.create_project, "POST", A + "/project" + S,
               request="onlyoffice/project.create.params", response="onlyoffice/project", status=201),
-    Operation("files.download", h.download, "GET", "/Products/Files/HttpHandlers/filehandler.ashx"),
+    Operation("files.download", h.download, "GET", "/Products/Files/HttpHandlers/filehandler.ashx",
+              meta={"bare_errors": True}),
 ]

@@ -246,6 +246,8 @@ class Wire(RouteWire):
             return unauthorized(exc, exchange.request.url.hostname or "")
         if not isinstance(exc, errors.OnlyofficeError):
             exc = errors.InternalServerError(exc.message)
+        if exchange.op is not None and exchange.op.meta.get("bare_errors"):
+            return Response(status_code=exc.status, headers=dict(exc.headers))
         start_index = exchange.call.start_index if exchange.call else 0
         return response(render.error_envelope(exc, start_index), exc.status, wants_xml(exchange.request), exc.headers)
 

@@ -146,10 +146,12 @@ def test_errors(client, taskmock):
     assert bad_json.status_code == 400 and bad_json.json()["status"] == 1
     assert client.get("/project/task/abc/files").status_code == 404                     # no route matches
     guest = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "guest")})
-    denied = guest.get("/project/task/1/files")
+    denied = guest.get("/project/task/3/files")                  # private project 2, without the Files right
     assert denied.status_code == 403 and denied.json()["error"]["message"] == "Access denied."
-    assert guest.get("/project/task/1").json()["response"]["files"] == []               # no 403 on the task
-    assert guest.post(f"/files/{project_folder(client)}/upload",
+    assert guest.get("/project/task/3").json()["response"]["files"] == []               # no 403 on the task
+    assert guest.get("/project/task/1/files").status_code == 200                        # an open project
+    folder = client.get("/project/2").json()["response"]["projectFolder"]
+    assert guest.post(f"/files/{folder}/upload",
                       files={"f": ("a.txt", b"a", "text/plain")}).json()["error"]["message"] == \
         "You don't have enough permission to create"
     stranger = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "stranger")})
@@ -295,3 +297,41 @@ def test_a_method_a_route_does_not_have_is_method_not_found(client):
     response = client.put("/project/task/1/files")
     assert (response.status_code, response.json()["error"]["message"]) == (404, "Method not found")
     assert "<message>Method not found</message>" in client.put("/project/task/1/files.xml").text
+
+
+CONTENT = {"open project": b"open", "private project": b"board", "member's documents": b"mine",
+           "common documents": b"all"}
+READERS = {  # file -> who may read it: the Files module's CanRead over the Projects module's team security
+    "open project": {"admin", "manager", "member", "guest", "stranger"},
+    "private project": {"admin", "manager", "member"},           # guest: a participant without the Files right
+    "member's documents": {"member"},                             # My documents: the owner alone
+    "common documents": {"admin", "manager", "member", "guest", "stranger"},
+}
+
+
+def test_who_reads_which_file_through_the_api_and_the_download_url(taskmock):
+    clients = {user: httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, user)})
+               for user in ("admin", "manager", "member", "guest", "stranger")}
+    files = {
+        "open project": upload(clients["member"], project_folder(clients["member"], 1), "open.txt",
+                               CONTENT["open project"]),
+        "private project": upload(clients["manager"], project_folder(clients["manager"], 2), "board.txt",
+                                  CONTENT["private project"]),
+        "member's documents": upload(clients["member"], "@my", "mine.txt", CONTENT["member's documents"]),
+        "common documents": upload(clients["admin"], "@common", "all.txt", CONTENT["common documents"]),
+    }
+    for where, f in files.items():
+        for user, client in clients.items():
+            info = client.get(f"/files/file/{f['id']}")
+            download = client.get(f["viewUrl"])
+            if user in READERS[where]:
+                assert (info.status_code, download.status_code) == (200, 200), (where, user)
+                assert info.json()["response"]["id"] == f["id"] and download.content == CONTENT[where]
+            else:
+                assert info.status_code == 403, (where, user, info.text)
+                assert info.json()["error"] == {"message": "You don't have enough permission to view the file",
+                                                "hresult": -2146233079, "data": {}}
+                assert (download.status_code, download.content) == (403, b""), (where, user)
+    gone = clients["admin"].get(f"{taskmock.url}/Products/Files/HttpHandlers/filehandler.ashx",
+                                params={"action": "download", "fileid": 999999})
+    assert (gone.status_code, gone.content) == (404, b"")
