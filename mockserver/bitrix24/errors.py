@@ -7,8 +7,10 @@ from mockserver.vendor import VendorError
 
 
 class BitrixError(VendorError):
-    """``code`` is the envelope's ``error``, ``message`` its ``error_description``."""
+    """``code`` is the envelope's ``error``, ``message`` its ``error_description``. ``binder``: a text of the
+    controllers' parameter binder, for which a parameter is there when its key is (an empty value included)."""
     status, code, message = 400, "ERROR_CORE", ""
+    binder = False
 
     @classmethod
     def for_value(cls, value: str) -> "BitrixError":
@@ -86,23 +88,26 @@ class WrongTaskId(BitrixError):
     code, message = "0", "wrong task id (internal error)"
 
 
+# the binder prints "Invalid value {{$value}} ...": the value in braces, as the parameter's name
+
 class FileIdMissing(BitrixError):
-    code, message = "100", "Could not find value for parameter {fileId} (internal error)"
+    code, message, binder = "100", "Could not find value for parameter {fileId} (internal error)", True
 
 
 class FileIdNotInt(BitrixError):
-    code = "100"
-    message = "Invalid value {value} to match with parameter {fileId}. Should be value of type int. (internal error)"
+    code, binder = "100", True
+    message = ("Invalid value {{value}} to match with parameter {fileId}. Should be value of type int. "
+               "(internal error)")
 
 
 class SelectNotArray(BitrixError):
-    code = "100"
-    message = ("Invalid value {value} to match with parameter {select}. Should be value of type array. "
-                   "(internal error)")
+    code, binder = "100", True
+    message = ("Invalid value {{value}} to match with parameter {select}. Should be value of type array. "
+               "(internal error)")
 
 
 class FieldsMissing(BitrixError):
-    code, message = "100", "Could not find value for parameter {fields} (internal error)"
+    code, message, binder = "100", "Could not find value for parameter {fields} (internal error)", True
 
 
 class TaskAccessDenied(BitrixError):

@@ -43,7 +43,8 @@ def php_array(items: dict[Any, Any]) -> Any:
 
 def time_block(started: float, finished: float, operating: float = 0.0,
                reset_at: float | None = None) -> dict[str, Any]:
-    return {"start": int(started), "finish": finished, "duration": finished - started, "processing": 0,
+    # the seed's own example: duration is finish - start, start being the whole second
+    return {"start": int(started), "finish": finished, "duration": finished - int(started), "processing": 0,
             "date_start": iso(started), "date_finish": iso(finished),
             "operating_reset_at": int(reset_at or started + 600), "operating": operating}
 

@@ -38,31 +38,54 @@ XML = "bitrix24.xml"           # on the request's scope: the answer, errors incl
 
 # -- params ---------------------------------------------------------------------------------------------------------
 
+MAX_INPUT_VARS = 1000          # php.ini's max_input_vars: PHP reads this many variables and drops the rest
+MAX_INPUT_NESTING = 64         # php.ini's max_input_nesting_level: a deeper variable is dropped
+
+
+class _Array(dict):
+    """A PHP array while a query is parsed: it knows its next free index, as PHP's does (nNextFreeElement), so
+    ``a[]=`` costs the same whatever the array holds."""
+    __slots__ = ("next",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next = 0
+
+    def put(self, part: str) -> str:
+        if part == "":
+            part = str(self.next)
+        if ascii_digits(part) and (part == "0" or part[0] != "0"):
+            self.next = max(self.next, int(part) + 1)
+        return part
+
+
 def php_parse(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """PHP's ``parse_str``: ``fields[TITLE]=x``, ``select[]=ID``; arrays keyed 0..n-1 become lists."""
-    root: dict[str, Any] = {}
-    for key, value in pairs:
+    """PHP's ``parse_str``: ``fields[TITLE]=x``, ``select[]=ID``; arrays keyed 0..n-1 become lists. Linear in
+    the input, and as bounded as PHP: the first ``MAX_INPUT_VARS`` variables, none nested deeper than
+    ``MAX_INPUT_NESTING``."""
+    root = _Array()
+    for key, value in pairs[:MAX_INPUT_VARS]:
         match = _KEY.match(key)
         name, brackets = (match.group(1), match.group(2)) if match else (key.replace("[", "_", 1), "")
         if not name:
             continue
         path = [name] + re.findall(r"\[([^\]]*)\]", brackets)
+        if len(path) - 1 > MAX_INPUT_NESTING:
+            continue
         node = root
         for i, part in enumerate(path):
-            last = i == len(path) - 1
-            if part == "":
-                part = str(1 + max((int(k) for k in node if ascii_digits(k)), default=-1))
-            if last:
+            part = node.put(part)
+            if i == len(path) - 1:
                 node[part] = value
             else:
-                if not isinstance(node.get(part), dict):
-                    node[part] = {}
+                if not isinstance(node.get(part), _Array):
+                    node[part] = _Array()
                 node = node[part]
     return _lists(root)
 
 
 def _lists(value: Any) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, _Array):
         value = {k: _lists(v) for k, v in value.items()}
         if value and list(value) == [str(i) for i in range(len(value))]:
             return list(value.values())
@@ -207,7 +230,7 @@ class ParamsContracts:
     def check(self, method: str, params: dict[str, Any]) -> None:
         for prop, required, sub, keeps, missing, invalid in self.methods.get(method, ()):
             value = params.get(prop)
-            if value is None or value == "":
+            if value is None or (value == "" and not missing.binder):
                 if required:
                     raise missing.for_value(_text(value))
             elif not keeps(value):

@@ -81,7 +81,7 @@ def test_b24pysdk_raises_what_it_raises_against_bitrix(b24, taskmock_https):
     with pytest.raises(BitrixAPIBadRequest) as not_int:
         token.call_method("tasks.task.files.attach", {"taskId": 3701, "fileId": "abc"})
     assert (not_int.value.error, not_int.value.error_description) == (
-        "100", "Invalid value abc to match with parameter {fileId}. Should be value of type int. (internal error)")
+        "100", "Invalid value {abc} to match with parameter {fileId}. Should be value of type int. (internal error)")
     with pytest.raises(BitrixAPIBadRequest) as no_task:
         token.call_method("tasks.task.files.attach", {"fileId": mine})
     assert no_task.value.error_description == ("CTaskItem All parameters in the constructor must have real class "
@@ -151,7 +151,7 @@ def test_fast_bitrix24_raises_on_batch_errors_and_4xx(fast, taskmock):
     assert list(denied.value.args[0].values()) == [{"error": "0", "error_description": "Access denied (internal error)"}]
     cases = [({"taskId": 3701}, "100", "Could not find value for parameter {fileId} (internal error)"),
              ({"taskId": 3701, "fileId": "x"}, "100",
-              "Invalid value x to match with parameter {fileId}. Should be value of type int. (internal error)"),
+              "Invalid value {x} to match with parameter {fileId}. Should be value of type int. (internal error)"),
              ({"taskId": "abc", "fileId": 1}, "0", "wrong task id (internal error)"),
              ({"taskId": 3701, "fileId": 999999}, "ERROR_CORE", "Insufficient permissions.<br>")]
     for params, code, description in cases:

@@ -41,3 +41,18 @@ def test_the_whole_text_escapes_as_each_string_would(value):
 
 def test_a_backslash_before_a_closing_quote_stays_a_closing_quote():
     assert encode({"a\\": 'x\\"y\\'}) == '{"a\\\\":"x\\\\\\u0022y\\\\"}'
+
+
+def test_a_form_reads_as_php_reads_it_bounded_like_php():
+    from mockserver.bitrix24.wire import MAX_INPUT_NESTING, MAX_INPUT_VARS, php_parse
+
+    many = php_parse([("select[]", str(i)) for i in range(5000)] + [("late", "x")])
+    assert many == {"select": [str(i) for i in range(MAX_INPUT_VARS)]}       # max_input_vars: the rest dropped
+    assert php_parse([("a[5]", "x"), ("a[]", "y"), ("a[]", "z")]) == {"a": {"5": "x", "6": "y", "7": "z"}}
+    assert php_parse([("a[]", "x"), ("a[]", "y")]) == {"a": ["x", "y"]}
+    deepest = php_parse([("a" + "[b]" * MAX_INPUT_NESTING, "x")])
+    for _ in range(MAX_INPUT_NESTING + 1):
+        deepest = deepest.get("a") or deepest["b"]
+    assert deepest == "x"
+    too_deep = "a" + "[b]" * (MAX_INPUT_NESTING + 1)
+    assert php_parse([(too_deep, "x"), ("ok", "1")]) == {"ok": "1"}         # max_input_nesting_level

@@ -65,6 +65,7 @@ def test_envelopes_and_json_escaping(b):
     assert set(block) == {"start", "finish", "duration", "processing", "date_start", "date_finish",
                           "operating_reset_at", "operating"}
     assert isinstance(block["start"], int) and isinstance(block["finish"], float)
+    assert block["duration"] == block["finish"] - block["start"]           # as in the seed's own example
     error = b.post(f"{HOOK}/tasks.task.add", json={"fields": {"RESPONSIBLE_ID": 2}})
     assert error.status_code == 400 and error.json() == {"error": "ERROR_CORE",
                                                          "error_description": "Task title is not specified<br>"}
@@ -76,7 +77,9 @@ def test_envelopes_and_json_escaping(b):
     ({"taskId": "abc", "fileId": 1}, "0", "wrong task id (internal error)"),
     ({"taskId": 3701}, "100", "Could not find value for parameter {fileId} (internal error)"),
     ({"taskId": 3701, "fileId": "x1"}, "100",
-     "Invalid value x1 to match with parameter {fileId}. Should be value of type int. (internal error)"),
+     "Invalid value {x1} to match with parameter {fileId}. Should be value of type int. (internal error)"),
+    ({"taskId": 3701, "fileId": ""}, "100",                  # there, but empty: the binder finds it, and refuses it
+     "Invalid value {} to match with parameter {fileId}. Should be value of type int. (internal error)"),
     ({"taskId": 3701, "fileId": 999999}, "ERROR_CORE", "Insufficient permissions.<br>"),
     ({"taskId": 3702, "fileId": 1}, "0", "Access denied (internal error)"),
     ({"taskId": 999999, "fileId": 1}, "0", "Access denied (internal error)"),
