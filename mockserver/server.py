@@ -45,9 +45,9 @@ def url_of(sock: socket.socket, scheme: str = "http") -> str:
 
 class Deadlines:
     """For uvicorn's HTTP protocols: a request's head must arrive whole within ``header_timeout`` seconds of the
-    connection opening (or of the previous answer ending), and its body may not stall for ``body_timeout``;
-    otherwise the connection is closed. uvicorn itself only times out idle keep-alive connections, and any byte
-    a client trickles in resets that."""
+    connection opening (or of its first byte, on a kept-alive connection), and its body may not stall for
+    ``body_timeout``; otherwise the connection is closed. uvicorn itself only times out idle keep-alive
+    connections, and any byte a client trickles in resets that."""
 
     header_timeout = 30.0
     body_timeout = 30.0
@@ -74,14 +74,15 @@ class Deadlines:
         super().data_received(data)  # type: ignore[misc]
         cycle = self.cycle
         if cycle is None or (cycle is self._seen and cycle.response_complete):
+            if self._timer is None:                # the first byte of the next head: its deadline starts
+                self._arm(self.header_timeout)
             return                                 # the head of a request is still coming: its deadline stands
         self._seen = cycle
         self._arm(self.body_timeout if cycle.more_body else None)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
-        if not self.transport.is_closing():
-            self._arm(self.header_timeout)
+        self._arm(None)                            # idle now: uvicorn's keep-alive timeout applies
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._arm(None)
@@ -125,6 +126,7 @@ def make_server(app, settings: Settings, on_ready, log_level: str = "warning", t
     # "auto" picks uvloop where it is installed (a dependency), else asyncio
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", loop="auto",
                             http=protocol(settings), limit_concurrency=settings.max_connections,
+                            timeout_keep_alive=settings.keep_alive,
                             timeout_graceful_shutdown=grace,  # type: ignore[arg-type]  # seconds; a float waits
                             ssl_certfile=str(tls.certificate) if tls else None,
                             ssl_keyfile=str(tls.key) if tls else None)

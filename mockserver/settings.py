@@ -22,6 +22,8 @@ class Settings:
     max_upload: int = 2 * 1024 ** 3        # bytes of any body (uploads stream to disk)
     header_timeout: float = 30.0           # seconds a request's head may take to arrive whole
     body_timeout: float = 30.0             # seconds a request's body may stall
+    keep_alive: int = 75                   # seconds an idle connection is kept (nginx's default, in front of
+                                           # three of the vendors; a short one races clients that reuse it)
     max_connections: int = 2048            # connections and requests at once; past it uvicorn answers 503
     admin_token: str | None = None         # when set, /__admin/* needs it as a Bearer token
     admin_hosts: tuple[str, ...] = ()      # Host names the admin API answers besides localhost and the bound one

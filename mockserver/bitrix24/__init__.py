@@ -4,9 +4,13 @@
 Spec (the project's own notes, kept outside this repository):
 ``shared/vendors/bitrix24.md`` (official docs, the REST module's PHP source, and the traffic of
 b24pysdk and fast_bitrix24) and the seed page ``shared/seeds/000_c31a39be5b1dc748.txt``; both clients run
-against this module in ``tests/bitrix24``.
+against this module in ``tests/bitrix24``. The official REST docs (``bitrix24/b24restdocs``):
+``user.current`` (scopes ``user``, ``user_basic``, ``user_brief``; the fields each shows, from "User scope
+versions") and ``profile`` (no scope needed); the seed's time block (``duration`` = ``finish`` - ``start``, the
+start a whole second). PHP's own bounds on a form: ``max_input_vars`` 1000, ``max_input_nesting_level`` 64.
 
-Inferred, not documented: attaching the same file twice makes a new attachment; a nonexistent file id is
+Inferred, not documented: ``user.current``'s values for what the fixture does not hold (``UF_DEPARTMENT``
+``[1]``, registered when the server started, online now); attaching the same file twice makes a new attachment; a nonexistent file id is
 ``ERROR_CORE`` "Insufficient permissions." and a nonexistent task id ``"0"`` "Access denied", as the spec
 suspects; the attach errors are checked in the order taskId, fileId, task, file; a user may read and add in his
 own Drive storage and the shared one (admins everywhere), may edit a task he created, is responsible for or

@@ -8,10 +8,11 @@ import base64
 import binascii
 import re
 import secrets
+import time
 from typing import Any, Callable
 
 from mockserver.bitrix24 import errors, render
-from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task
+from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task, iso
 from mockserver.blobs import Blob
 from mockserver.bitrix24.wire import Call, Page
 from mockserver.downloads import Download, open_download
@@ -114,6 +115,31 @@ def _object(call: Call, params: dict[str, Any], kind: str | None = None) -> Disk
     if not call.state.can_read(call.user, obj):
         raise errors.AccessDenied()
     return obj
+
+
+# what user.current shows of the caller, by the user scope held (the docs' "User scope versions" tables)
+USER_FIELDS = ("ID", "ACTIVE", "NAME", "LAST_NAME", "EMAIL", "LAST_LOGIN", "DATE_REGISTER", "IS_ONLINE",
+               "LAST_ACTIVITY_DATE", "PERSONAL_GENDER", "PERSONAL_BIRTHDAY", "WORK_POSITION", "UF_EMPLOYMENT_DATE",
+               "UF_DEPARTMENT")
+HIDDEN = {"user": set(), "user_basic": {"LAST_LOGIN"}, "user_brief": {"EMAIL", "LAST_LOGIN"}}
+
+
+def user_current(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    assert call.who is not None
+    user, now = call.user, call.state.clock.time()
+    hidden = min((HIDDEN[s] for s in HIDDEN if s in call.who.scopes), key=len)
+    record = {"ID": str(user.id), "ACTIVE": True, "NAME": user.name, "LAST_NAME": user.last_name,
+              "EMAIL": user.email, "LAST_LOGIN": iso(now), "DATE_REGISTER": iso(call.state.started),
+              "IS_ONLINE": "Y", "LAST_ACTIVITY_DATE": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)),
+              "PERSONAL_GENDER": "", "PERSONAL_BIRTHDAY": "", "WORK_POSITION": "", "UF_EMPLOYMENT_DATE": "",
+              "UF_DEPARTMENT": [1]}
+    return {k: record[k] for k in USER_FIELDS if k not in hidden}
+
+
+def profile(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    user = call.user
+    return {"ID": str(user.id), "ADMIN": user.admin, "NAME": user.name, "LAST_NAME": user.last_name,
+            "PERSONAL_GENDER": "", "TIME_ZONE": ""}
 
 
 def storage_getlist(call: Call, params: dict[str, Any]) -> Page:

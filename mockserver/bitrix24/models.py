@@ -124,6 +124,7 @@ class BitrixState:
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
+        self.started = context.clock.time()          # when the portal's users registered, for user.current
         self.id_source = context.ids
         self.options = context.options                  # live: a test may switch them while the server runs
         self.signing_key = secrets.token_bytes(32)

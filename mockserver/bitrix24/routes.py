@@ -3,7 +3,8 @@ result contract; a ``Page`` result's contract is that of one item, ``name[]``), 
 runs itself (``batch``, and the ``upload``/``download`` URLs that replies hand out), and the ``DOWNLOAD_URL`` of
 an attached object, on a path of its own.
 
-``meta``: ``scope`` (the REST scope a webhook or token needs), ``transport`` (run by the transport, never from
+``meta``: ``scope`` (the REST scope a webhook or token needs, or a tuple: any of them; ``basic`` every one
+has), ``transport`` (run by the transport, never from
 inside a ``batch``)."""
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from mockserver.bitrix24 import handlers as h
 from mockserver.vendor import Operation
 
 
-def _method(name: str, handler: Callable[..., Any], scope: str, response: str) -> Operation:
+def _method(name: str, handler: Callable[..., Any], scope: str | tuple[str, ...], response: str) -> Operation:
     return Operation(name, handler, request=f"bitrix24/{name.lower()}.params", response=f"bitrix24/{response}",
                      meta={"scope": scope})
 
 
 OPERATIONS = [
+    _method("user.current", h.user_current, ("user", "user_basic", "user_brief"), "user.current"),
+    _method("profile", h.profile, "basic", "profile"),
     _method("disk.storage.getlist", h.storage_getlist, "disk", "storage[]"),
     _method("disk.storage.get", h.storage_get, "disk", "storage"),
     _method("disk.storage.getchildren", h.storage_getchildren, "disk", "file[]"),

@@ -268,7 +268,8 @@ class Methods:
         if op is None:
             raise errors.MethodNotFound()
         on_call(op.name)
-        if op.meta["scope"] not in who.scopes:
+        needed = op.meta["scope"]
+        if not set(needed if isinstance(needed, tuple) else (needed,)) & (who.scopes | {"basic"}):
             raise errors.InsufficientScope(errors.InsufficientScope.token_message if who.is_token else None)
         if state.rate_limits:
             spent, _ = state.operating_spent(who.key, name)

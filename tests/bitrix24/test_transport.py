@@ -267,3 +267,21 @@ def test_the_leaky_bucket_and_the_operating_time_limit():
 def test_unicode_survives_php_style_params(b):
     reply = b.post(f"{HOOK}/tasks.task.add", data={"fields[TITLE]": "Задача ✓", "fields[RESPONSIBLE_ID]": "2"})
     assert json.loads(reply.content)["result"]["task"]["title"] == "Задача ✓"
+
+
+def test_who_am_i_by_the_user_scope_held(b, taskmock):
+    full = b.post(f"{HOOK}/user.current", json={}).json()["result"]
+    assert (full["ID"], full["NAME"], full["ACTIVE"], full["IS_ONLINE"]) == ("2", "Boris", True, "Y")
+    assert {"EMAIL", "LAST_LOGIN", "UF_DEPARTMENT"} <= set(full)
+    brief = b.post("/rest/3/c3webhook/user.current", json={}).json()["result"]           # user_brief
+    assert brief["ID"] == "3" and not {"EMAIL", "LAST_LOGIN"} & set(brief)
+    basic = b.post("/rest/user.current", json={"auth": "oauth-token-user-2"}).json()["result"]   # user_basic
+    assert "EMAIL" in basic and "LAST_LOGIN" not in basic
+    refused = b.post("/rest/2/b2diskonly/user.current", json={})
+    assert refused.status_code == 401 and refused.json()["error"] == "insufficient_scope"
+    # profile needs no scope at all
+    assert b.post("/rest/2/b2diskonly/profile", json={}).json()["result"] == {
+        "ID": "2", "ADMIN": False, "NAME": "Boris", "LAST_NAME": "Builder", "PERSONAL_GENDER": "", "TIME_ZONE": ""}
+    assert b.post("/rest/1/adminhook/profile.json").json()["result"]["ADMIN"] is True
+    batch = b.post(f"{HOOK}/batch", json={"cmd": {"me": "user.current", "p": "profile"}}).json()["result"]
+    assert batch["result"]["me"]["ID"] == "2" and batch["result"]["p"]["ID"] == "2"

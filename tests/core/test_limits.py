@@ -135,6 +135,12 @@ def test_slow_clients_are_cut_off_and_the_server_keeps_serving(small):
         sock = socket.create_connection((host, int(port)))
         sock.sendall(b"POST /jsonrpc.php HTTP/1.1\r\nHost: localhost\r\n")         # a head never finished
         slow.append(sock)
+    kept = socket.create_connection((host, int(port)))            # kept alive after an answer, then slow
+    kept.sendall(b"GET /__admin/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    kept.settimeout(10)
+    assert kept.recv(65536).startswith(b"HTTP/1.1 200 ")
+    kept.sendall(b"GET /__admin/health HTTP/1.1\r\nHost: loc")
+    slow.append(kept)
     stalled = socket.create_connection((host, int(port)))
     stalled.sendall(b"POST /jsonrpc.php HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"json")
     slow.append(stalled)
