@@ -106,9 +106,10 @@ async def _form(call: Call) -> Form:
 
 async def create_attachment(call: Call) -> dict[str, Any]:
     owner = call.op.meta["owner"]
-    found = _owner(call, owner)
+    _owner(call, owner)
     form = await _form(call)
     try:
+        found = _owner(call, owner)         # again: the task may have gone while the body streamed in
         files = form.files_named("file")
         if not files:
             raise errors.InvalidRequest("file is required")
@@ -127,9 +128,10 @@ async def create_attachment(call: Call) -> dict[str, Any]:
 async def bulk_create_attachments(call: Call) -> list[dict[str, Any]]:
     """All-or-nothing: any problem with any file and none is created."""
     owner = call.op.meta["owner"]
-    found = _owner(call, owner)
+    _owner(call, owner)
     form = await _form(call)
     try:
+        found = _owner(call, owner)         # again: the task may have gone while the body streamed in
         files = form.files_named("files") + form.files_named("files[]")
         if not files:
             raise errors.InvalidRequest("files is required")

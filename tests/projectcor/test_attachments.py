@@ -176,3 +176,11 @@ def test_a_large_upload_streams_and_reads_back_identical(client):
         for chunk in download.iter_bytes():
             read_back.update(chunk)
     assert read_back.hexdigest() == digest.hexdigest()
+
+
+@pytest.mark.parametrize("name", ["report.p?d#f", "notes.t%20x", "odd.a/b", "dir/../x.t?t", "plain"])
+def test_a_name_with_url_characters_after_its_last_dot_still_downloads(client, name):
+    data = hashlib.sha256(name.encode()).digest() * 100
+    stored = client.post("/v1/tasks/7001/attachments", files={"file": (name, data)}).json()["files"][0]
+    assert stored["name"] == name
+    assert httpx.get(stored["url"]).content == data

@@ -254,3 +254,35 @@ def test_json_is_written_as_go_writes_it(client):
     created = upload(client, filename="<R&D> é.pdf")
     assert '"name":"\\u003cR\\u0026D\\u003e é.pdf"' in created.text
     assert created.json()["name"] == "<R&D> é.pdf"
+
+
+@pytest.mark.anyio
+async def test_an_upload_racing_its_tasks_deletion_keeps_nothing(taskmock_asgi):
+    """The task is deleted while the upload's body streams in: the upload is the vendor's 404, and nothing of it
+    stays behind to count against the storage quota."""
+    import asyncio
+
+    reading, deleted = asyncio.Event(), asyncio.Event()
+
+    async def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="display_order"\r\n\r\n0\r\n'
+        reading.set()                                   # the server has checked the task and reads on
+        await deleted.wait()
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="late.bin"\r\n\r\n'
+        yield b"x" * 100_000 + b"\r\n--b--\r\n"
+
+    headers = {"Authorization": f"Bearer {KEY}"}
+    async with taskmock_asgi.async_client() as client:
+        task = (await client.post(f"{P}/tasks", headers=headers, json={"name": "short-lived"})).json()["id"]
+        before = (await client.get(f"{P}/attachments/storage", headers=headers)).json()["used_bytes"]
+        upload = asyncio.create_task(client.post(f"{P}/tasks/{task}/attachments", content=body(), headers={
+            **headers, "Content-Type": "multipart/form-data; boundary=b"}))
+        await reading.wait()
+        assert (await client.delete(f"{P}/tasks/{task}", headers=headers)).status_code == 204
+        deleted.set()
+        answer = await upload
+        assert (answer.status_code, answer.json()) == (404, "Task does not exist")
+        after = (await client.get(f"{P}/attachments/storage", headers=headers)).json()["used_bytes"]
+    assert after == before
+    assert not [a for a in taskmock_asgi.state("toggl")["toggl"]["attachments"]
+                if (a["owner"], a["owner_id"]) == ("task", task)]
