@@ -16,7 +16,6 @@ from mockserver.blobs import BlobStore
 from mockserver.clock import Clock
 from mockserver.fixtures import Fake
 from mockserver.ids import Ids
-from mockserver.options import Option
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
     from mockserver.contracts import Contracts
     from mockserver.http import Inbound
+    from mockserver.options import Option
 
 # name -> module; the order is the order of the admin API's listings.
 REGISTRY: dict[str, str] = {
