@@ -84,7 +84,7 @@ def batch(call: Call, params: dict[str, Any]) -> dict[str, Any]:
                 break
             continue
         if isinstance(result, Page):
-            results[key] = result.items
+            results[key] = result.result
             if result.total is not None:
                 totals[key] = result.total
             if result.next_start is not None:

@@ -110,6 +110,10 @@ class FieldsMissing(BitrixError):
     code, message, binder = "100", "Could not find value for parameter {fields} (internal error)", True
 
 
+class TaskDeleteDenied(BitrixError):
+    code, message = "1048582", "No access to delete the task"
+
+
 class TaskAccessDenied(BitrixError):
     code, message = "0", "Access denied (internal error)"
 

@@ -318,6 +318,54 @@ def task_get(call: Call, params: dict[str, Any]) -> Any:
     return {"task": render.task(call.state, task, [str(f) for f in (as_list(select) or [])])}
 
 
+def _filter_row(t: Task) -> dict[str, Any]:
+    """What ``tasks.task.list``'s filter and order see of a task, by the docs' field names."""
+    return {"ID": t.id, "PARENT_ID": 0, "GROUP_ID": t.group_id, "CREATED_BY": t.created_by,
+            "RESPONSIBLE_ID": t.responsible_id, "PRIORITY": t.priority, "TITLE": t.title, "REAL_STATUS": t.status,
+            "STATUS": t.status, "CREATED_DATE": iso(t.created), "CHANGED_DATE": iso(t.changed or t.created)}
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """SQL's LIKE as the TITLE filter takes it: ``%`` any run, ``_`` one character, in any case."""
+    return re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern),
+                      re.IGNORECASE | re.DOTALL)
+
+
+def task_list(call: Call, params: dict[str, Any]) -> Page:
+    """The caller's visible tasks, filtered (the docs' fields and prefixes; ``ACCOMPLICE``/``AUDITOR`` match any
+    of them; ``TITLE`` as LIKE), ordered (``ID`` descending by default), 50 a page."""
+    filters: dict[str, Any] = params["filter"] if isinstance(params.get("filter"), dict) else {}
+    people = {"ACCOMPLICE": "accomplices", "AUDITOR": "auditors"}
+    plain = {k: v for k, v in filters.items() if str(k).lstrip("!=<>@%").upper() not in (*people, "TITLE")}
+    tasks = [t for t in call.state.tasks.values() if call.state.can_see_task(call.user, t)]
+    for key, wanted in filters.items():
+        name = str(key).upper()
+        if name in people:
+            values = {as_int(v) for v in (as_list(wanted) or [wanted])}
+            tasks = [t for t in tasks if values & set(getattr(t, people[name]))]
+        elif name == "TITLE":
+            like = _like(str(wanted))
+            tasks = [t for t in tasks if like.fullmatch(t.title)]
+    rows = [(r, t) for t in tasks if matches(r := _filter_row(t), plain)]
+    order = params.get("order") or {"ID": "desc"}
+    by_id = {r["ID"]: t for r, t in rows}
+    sorted_rows = ordered([{k: str(v) for k, v in r.items()} for r, _ in rows], order)
+    select = [str(f) for f in (as_list(params.get("select")) or [])]
+    items = [render.task(call.state, by_id[int(r["ID"])], select) for r in sorted_rows]
+    found = page(items, params)
+    return Page(found.items, found.total, found.next_start, key="tasks")
+
+
+def task_delete(call: Call, params: dict[str, Any]) -> dict[str, bool]:
+    """The creator (or an admin) deletes a task [INFER: the docs say "permission to delete"]; its attachments go
+    with it, the Drive files stay."""
+    task = call.state.tasks.get(_task_id(params))
+    if task is None or not (call.user.admin or call.user.id == task.created_by):
+        raise errors.TaskDeleteDenied()
+    call.state.delete_task(task)
+    return {"task": True}
+
+
 def task_update(call: Call, params: dict[str, Any]) -> Any:
     task_id, fields = _task_id(params), params["fields"]
     task = call.state.tasks.get(task_id)

@@ -249,6 +249,11 @@ class BitrixState:
         self.tasks[task.id] = task
         return task
 
+    def delete_task(self, task: Task) -> None:
+        for attachment_id in task.attachments:
+            self.attachments.pop(attachment_id, None)
+        del self.tasks[task.id]
+
     def can_see_task(self, user: User, task: Task) -> bool:
         return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices, *task.auditors)
 

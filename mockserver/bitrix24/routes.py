@@ -37,6 +37,8 @@ OPERATIONS = [
     _method("tasks.task.add", h.task_add, "task", "task"),
     _method("tasks.task.get", h.task_get, "task", "tasks.task.get.result"),
     _method("tasks.task.update", h.task_update, "task", "task"),
+    _method("tasks.task.list", h.task_list, "task", "tasks.task.list.result"),
+    _method("tasks.task.delete", h.task_delete, "task", "tasks.task.delete.result"),
     _method("tasks.task.files.attach", h.task_files_attach, "task", "attach.result"),
     Operation("batch", b.batch, response="bitrix24/batch.result", meta={"transport": True}),
     Operation("upload", b.upload, response="bitrix24/file.uploaded", meta={"transport": True}),

@@ -121,10 +121,16 @@ async def read_params(request: Request, state: BitrixState) -> dict[str, Any]:
 
 @dataclass
 class Page:
-    """A list method's result: one page of items, the total, and where the next page starts."""
+    """A list method's result: one page of items, the total, and where the next page starts; ``key``: the
+    items go under that name in ``result`` (``{"tasks": [...]}``), else ``result`` is the list."""
     items: list[Any]
     total: int | None
     next_start: int | None
+    key: str | None = None
+
+    @property
+    def result(self) -> Any:
+        return {self.key: self.items} if self.key else self.items
 
 
 # -- who is calling -------------------------------------------------------------------------------------------------
@@ -351,7 +357,7 @@ class Wire:
                 if op is None:
                     result, block = methods.invoke(state, who, inbound, method, params, on_call)
                     if isinstance(result, Page):
-                        return response(render.success(result.items, block, result.total, result.next_start),
+                        return response(render.success(result.result, block, result.total, result.next_start),
                                         as_xml=as_xml)
                     return response(render.success(result, block), as_xml=as_xml)
                 exchange.op = op

@@ -285,3 +285,34 @@ def test_who_am_i_by_the_user_scope_held(b, taskmock):
     assert b.post("/rest/1/adminhook/profile.json").json()["result"]["ADMIN"] is True
     batch = b.post(f"{HOOK}/batch", json={"cmd": {"me": "user.current", "p": "profile"}}).json()["result"]
     assert batch["result"]["me"]["ID"] == "2" and batch["result"]["p"]["ID"] == "2"
+
+
+def test_find_tasks_with_tasks_task_list_and_delete_one(b):
+    made = [b.post(f"{HOOK}/tasks.task.add", json={"fields": {"TITLE": f"Invoice {i:03}", "RESPONSIBLE_ID": 3}})
+            .json()["result"]["task"]["id"] for i in range(60)]
+    listed = b.post(f"{HOOK}/tasks.task.list", json={"filter": {"RESPONSIBLE_ID": 3}, "select": ["ID", "TITLE"]})
+    body = listed.json()
+    assert body["total"] == 60 and body["next"] == 50 and len(body["result"]["tasks"]) == 50
+    assert [t["id"] for t in body["result"]["tasks"][:2]] == [made[-1], made[-2]]          # ID descending
+    assert set(body["result"]["tasks"][0]) == {"id", "title"}
+    rest = b.post(f"{HOOK}/tasks.task.list", json={"filter": {"RESPONSIBLE_ID": 3}, "start": 50}).json()
+    assert len(rest["result"]["tasks"]) == 10 and "next" not in rest
+    like = b.post(f"{HOOK}/tasks.task.list", json={"filter": {"TITLE": "Invoice 05%"},
+                                                    "order": {"ID": "asc"}}).json()["result"]["tasks"]
+    assert [t["title"] for t in like] == [f"Invoice 05{i}" for i in range(10)]
+    newer = b.post(f"{HOOK}/tasks.task.list", json={"filter": {">ID": made[57]}}).json()["result"]["tasks"]
+    assert [t["id"] for t in newer] == [made[59], made[58]]
+    # Clara sees only what she takes part in; her own tasks here: all 60
+    assert b.post("/rest/3/c3webhook/tasks.task.list", json={"filter": {"CREATED_BY": 2}}).json()["total"] == 60
+    # delete: the creator may; the responsible may not
+    denied = b.post("/rest/3/c3webhook/tasks.task.delete", json={"taskId": made[0]})
+    assert denied.status_code == 400 and denied.json() == {"error": "1048582",
+                                                           "error_description": "No access to delete the task"}
+    assert b.post(f"{HOOK}/tasks.task.delete", json={"taskId": made[0]}).json()["result"] == {"task": True}
+    assert b.post(f"{HOOK}/tasks.task.get", json={"taskId": made[0]}).json()["result"] == []
+    gone = b.post(f"{HOOK}/tasks.task.delete", json={"taskId": made[0]})
+    assert gone.json()["error"] == "1048582"
+    assert b.post(f"{HOOK}/tasks.task.delete", json={}).json()["error"] == "100"
+    assert b.post(f"{HOOK}/tasks.task.delete", json={"taskId": "x"}).json()["error"] == "0"
+    batch = b.post(f"{HOOK}/batch", json={"cmd": {"l": "tasks.task.list?filter[RESPONSIBLE_ID]=3&select[]=ID"}})
+    assert batch.json()["result"]["result_total"]["l"] == 59 and len(batch.json()["result"]["result"]["l"]["tasks"]) == 50
