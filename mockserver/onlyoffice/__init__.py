@@ -12,7 +12,11 @@ realm is the request's host (``ASCBasicAuthorization``); the Files right is
 project, in a private one a participant whose Files right is not taken away; reading a file
 (``FileStorageService.GetFile``) checks ``FileSecurity.CanRead`` and answers 403 "You don't have enough
 permission to view the file" (an InvalidOperationException), My documents being their owner's alone; the
-download handler (``FileHandler.ashx``) answers a missing file 404 and a forbidden one 403, with no body.
+download handler (``FileHandler.ashx``) answers a missing file 404 and a forbidden one 403, with no body;
+``ProjectApi.Tasks``: ``task/@self[/{status}]`` lists the readable tasks the caller is responsible for,
+``task/filter`` filters and pages them and sets the envelope's ``total``, ``DELETE task/{taskid}`` answers the
+deleted task, refused (403) unless the caller is a project manager (an admin, the responsible) or the team
+member who created it (``ProjectSecurityTask.CanDeleteEntity``).
 
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404
 to a stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist`` defaults to

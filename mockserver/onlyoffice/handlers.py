@@ -15,7 +15,7 @@ from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
 from mockserver.onlyoffice.models import File, Folder, OnlyofficeState, Task
 from mockserver.onlyoffice.render import content_length, date, file_wrapper, project_full, task_full, task_wrapper
-from mockserver.onlyoffice.wire import Call, Params
+from mockserver.onlyoffice.wire import Call, Params, int32
 
 INVALID_TITLE_CHARS = re.compile(r'[\\/:*?"<>|]')
 MAX_TITLE = 165
@@ -218,6 +218,64 @@ def create_project(call: Call) -> dict[str, Any]:
                                      call.params.boolean("private", False))
     project.participants[call.me.id] = True
     return project_full(call.state, project, call.me, call.http.base_url)
+
+
+# TaskStatus, as the route's names and the binder's numbers give it
+TASK_STATUSES = {"notaccept": 0, "open": 1, "closed": 2, "disable": 3, "unclassified": 4, "notinmilestone": 5}
+
+
+def _readable_tasks(call: Call) -> list[Task]:
+    return [t for t in call.state.tasks.values()
+            if (p := call.state.projects.get(t.project_id)) is not None and call.state.can_read(call.me, p)]
+
+
+def my_tasks(call: Call) -> list[dict[str, Any]]:
+    """``GET project/task/@self[/{status}]``: the readable tasks the caller is responsible for
+    (``TaskEngine.GetByResponsible``), of that status when one is named."""
+    status = TASK_STATUSES.get(call.http.path_params.get("status", ""))
+    tasks = [t for t in _readable_tasks(call) if call.me.id in t.responsibles and status in (None, t.status)]
+    return [task_wrapper(call.state, t, call.me, call.http.base_url) for t in tasks]
+
+
+def filter_tasks(call: Call) -> list[dict[str, Any]]:
+    """``GET project/task/filter``: ``projectid``, ``status`` (a name or a number), ``participant`` (a
+    responsible), ``creator``, ``myProjects``; ``count`` and ``startIndex`` page it and ``total`` is every match
+    (``TaskEngine.GetByFilter`` with ``SetTotalCount``)."""
+    params = call.params
+    project_id = params.integer("projectid")
+    status_text = (params.text("status") or "").strip().lower()
+    status: int | None = TASK_STATUSES.get(status_text)
+    if status is None and status_text:
+        try:
+            status = int32(status_text)
+        except ValueError:
+            raise errors.InvalidArguments(f"Cannot convert '{status_text}' to TaskStatus for parameter "
+                                          f"'status'.") from None
+    participant, creator = params.text("participant"), params.text("creator")
+    mine = params.boolean("myProjects", False)
+    tasks = [t for t in _readable_tasks(call)
+             if (not project_id or t.project_id == project_id) and status in (None, t.status)
+             and (not participant or participant in t.responsibles) and (not creator or t.created_by == creator)
+             and (not mine or call.me.id in call.state.projects[t.project_id].participants)]
+    tasks.sort(key=lambda t: t.id)
+    call.total = len(tasks)
+    count = params.integer("count") or len(tasks)
+    start = max(params.integer("startIndex"), 0)
+    return [task_wrapper(call.state, t, call.me, call.http.base_url) for t in tasks[start:start + count]]
+
+
+def delete_task(call: Call) -> dict[str, Any]:
+    """``DELETE project/task/{taskid}``: 404 when missing or unreadable; ``ProjectSecurity.CanDeleteEntity``: a
+    project manager (an admin, the responsible), or a team member who created it; else 403. The task as it was."""
+    task = _task(call, files_right=False)
+    project = call.state.projects[task.project_id]
+    me = call.me
+    if not (me.is_admin or project.responsible_id == me.id
+            or (me.id in project.participants and task.created_by == me.id)):
+        raise errors.AccessDenied()
+    wrapper = task_wrapper(call.state, task, me, call.http.base_url)
+    del call.state.tasks[task.id]
+    return wrapper
 
 
 def create_task(call: Call) -> dict[str, Any]:

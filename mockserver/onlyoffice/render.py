@@ -131,7 +131,7 @@ def task_full(state: OnlyofficeState, t: Task, user: User, files: list[File],
 
 # -- envelopes ----------------------------------------------------------------------------------------------------
 
-def envelope(response: Any, status: int, start_index: int = 0) -> dict[str, Any]:
+def envelope(response: Any, status: int, start_index: int = 0, total: int | None = None) -> dict[str, Any]:
     if isinstance(response, list):
         count = len(response)
     elif isinstance(response, str):
@@ -143,6 +143,8 @@ def envelope(response: Any, status: int, start_index: int = 0) -> dict[str, Any]
         body["count"] = count
     if start_index:
         body["startIndex"] = start_index
+    if total is not None:
+        body["total"] = total
     body.update({"status": 0, "statusCode": status, "response": response})
     return body
 

@@ -30,7 +30,12 @@ class FolderConvertor(_Text):
 
 
 register_url_convertor("apisuffix", SuffixConvertor())
+class TaskStatusConvertor(_Text):
+    regex = r"(?:notaccept|open|closed|disable|unclassified|notinmilestone)"
+
+
 register_url_convertor("folderref", FolderConvertor())
+register_url_convertor("taskstatus", TaskStatusConvertor())
 A = "/api/2.0"
 S = "{suffix:apisuffix}"
 TASK = A + "/project/task/{task_id:int}"
@@ -50,6 +55,11 @@ OPERATIONS = [
     Operation("task.filesmany.detach", h.detach_many, "DELETE", TASK + "/filesmany" + S,
               request="onlyoffice/task.files.attach.params", response="onlyoffice/task"),
     Operation("task.get", h.get_task, "GET", TASK + S, response="onlyoffice/task.full"),
+    Operation("task.delete", h.delete_task, "DELETE", TASK + S, response="onlyoffice/task"),
+    Operation("task.self", h.my_tasks, "GET", A + "/project/task/@self" + S, response="onlyoffice/task[]"),
+    Operation("task.self.status", h.my_tasks, "GET", A + "/project/task/@self/{status:taskstatus}" + S,
+              response="onlyoffice/task[]"),
+    Operation("task.filter", h.filter_tasks, "GET", A + "/project/task/filter" + S, response="onlyoffice/task[]"),
     Operation("project.task.create", h.create_task, "POST", A + "/project/{project_id:int}/task" + S,
               request="onlyoffice/task.create.params", response="onlyoffice/task", status=201),
     Operation("project.get", h.get_project, "GET", A + "/project/{project_id:int}" + S,

@@ -95,6 +95,7 @@ class Call(BaseCall[OnlyofficeState]):
     user: User | None             # None only on the anonymous operation (authentication)
     as_xml: bool = False
     start_index: int = 0
+    total: int | None = None      # set by a filter endpoint: the envelope's ``total``
 
     @property
     def me(self) -> User:
@@ -239,7 +240,7 @@ class Wire(RouteWire):
 
     def render(self, call: Call, result: Any) -> Response:
         status = call.op.status
-        return response(render.envelope(result, status, call.start_index), status, call.as_xml)
+        return response(render.envelope(result, status, call.start_index, call.total), status, call.as_xml)
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if isinstance(exc, errors.Unauthorized):

@@ -335,3 +335,32 @@ def test_who_reads_which_file_through_the_api_and_the_download_url(taskmock):
     gone = clients["admin"].get(f"{taskmock.url}/Products/Files/HttpHandlers/filehandler.ashx",
                                 params={"action": "download", "fileid": 999999})
     assert (gone.status_code, gone.content) == (404, b"")
+
+
+def test_find_my_tasks_filter_them_and_delete_one(taskmock):
+    manager = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "manager")})
+    member = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "member")})
+    stranger = httpx.Client(base_url=taskmock.url + API, headers={"Authorization": login(taskmock, "stranger")})
+    users = taskmock.state("onlyoffice")["onlyoffice"]["users"]
+    member_id = next(u["id"] for u in users if u["userName"] == "member")
+    made = [manager.post("/project/1/task", json={"title": f"Report {i}", "responsibles": [member_id]})
+            .json()["response"]["id"] for i in range(3)]
+    mine = member.get("/project/task/@self").json()
+    assert [t["id"] for t in mine["response"]] == made and mine["count"] == 3
+    assert member.get("/project/task/@self/closed").json()["response"] == []
+    assert [t["id"] for t in member.get("/project/task/@self/open").json()["response"]] == made
+    assert xml(member.get("/project/task/@self.xml")).find("count").text == "3"
+    page = member.get("/project/task/filter", params={"projectid": 1, "count": 2, "startIndex": 1}).json()
+    assert page["total"] == 5 and page["startIndex"] == 1 and len(page["response"]) == 2    # 2 fixture + 3
+    assert list(page)[:4] == ["count", "startIndex", "total", "status"]
+    by_participant = manager.get("/project/task/filter", params={"participant": member_id}).json()
+    assert [t["id"] for t in by_participant["response"]] == made
+    assert manager.get("/project/task/filter", params={"status": "closed"}).json()["response"] == []
+    assert manager.get("/project/task/filter", params={"status": "sideways"}).status_code == 400
+    assert stranger.get("/project/task/filter", params={"projectid": 2}).json()["total"] == 0    # private
+    # delete: a team member who did not create it may not; the project's manager may
+    assert member.delete(f"/project/task/{made[0]}").status_code == 403
+    deleted = manager.delete(f"/project/task/{made[0]}")
+    assert deleted.status_code == 200 and deleted.json()["response"]["id"] == made[0]
+    assert manager.get(f"/project/task/{made[0]}").status_code == 404
+    assert manager.delete(f"/project/task/{made[0]}").status_code == 404
