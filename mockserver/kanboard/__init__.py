@@ -11,7 +11,15 @@ Where those are silent, this module relied on Kanboard's public source (kanboard
   app-manager) and the project-role hierarchy of ``getApiProjectAccessMap`` (manager > member > viewer;
   ProjectPermission and project removal need manager, task and file writes need member);
 - ``UserValidator``/``ProjectValidator``/``TaskValidator`` creation rules, approximated: username required,
-  unique, at most 255; password at least 6; project name required; task title and an existing project required.
+  unique, at most 255; password at least 6; project name required; task title and an existing project required;
+- the discovery procedures (``getAllProjects`` app-admin, ``getProjectByName``, ``getMyProjects`` and
+  ``getMyProjectsList`` for users alone, ``getAllTasks`` with ``status_id`` 1 by default, ``openTask``/``closeTask``
+  true for any existing task), ordered as ``ProjectModel::getAll`` (by name) and ``TaskFinderModel::getAll`` (by
+  id) order them; each answer, and the project and task records (``is_everybody_allowed``, ``default_swimlane``,
+  ``show_default_swimlane``; ``time_spent``/``time_estimated`` null; ``swimlane_id`` the project's own default
+  swimlane; the ``?controller=...`` links), compared call by call with the recorded Kanboard running here
+  (``kanboard_up.sh``), ids aside. The links start with the fixture's ``application_url`` (default
+  ``http://localhost/``, what the recorded server printed: Kanboard takes it from its configuration).
 
 Inferred, not seen: reads of a task (``getTask``) need project-viewer like the file reads that were seen;
 GD is judged to read an image by its format signature (PNG, JPEG, GIF, BMP, WebP), where the real server tries

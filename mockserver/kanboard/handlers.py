@@ -317,12 +317,13 @@ def getVersion(s: Session):
 
 def _project_record(s: Session, project) -> dict[str, Any]:
     return {"id": project.id, "name": project.name, "is_active": project.is_active, "token": "",
-            "last_modified": project.last_modified, "is_public": 0, "is_private": 0,
-            "description": project.description, "identifier": project.identifier, "start_date": "",
+            "last_modified": project.last_modified, "is_public": 0, "is_private": 0, "is_everybody_allowed": 0,
+            "default_swimlane": "Default swimlane", "show_default_swimlane": 1, "description": project.description, "identifier": project.identifier, "start_date": "",
             "end_date": "", "owner_id": project.owner_id, "priority_default": 0, "priority_start": 0,
             "priority_end": 3, "email": None, "predefined_email_subjects": None, "per_swimlane_task_limits": 0,
             "task_limit": 0, "enable_global_tags": 1,
-            "url": {"board": f"/board/{project.id}", "list": f"/list/{project.id}"}}
+            "url": {"board": f"{s.state.app_url}?controller=BoardViewController&action=show&project_id={project.id}",
+                    "list": f"{s.state.app_url}?controller=TaskListController&action=show&project_id={project.id}"}}
 
 
 def createProject(s: Session, name, description=None, owner_id=0, identifier=None, start_date=None,
@@ -386,14 +387,14 @@ def _task_record(s: Session, task) -> dict[str, Any]:
     return {"id": task.id, "title": task.title, "description": task.description,
             "date_creation": task.date_creation, "color_id": task.color_id, "project_id": task.project_id,
             "column_id": task.column_id, "owner_id": task.owner_id, "position": task.position,
-            "is_active": task.is_active, "date_completed": None, "score": task.score, "date_due": task.date_due,
+            "is_active": task.is_active, "date_completed": task.date_completed, "score": task.score, "date_due": task.date_due,
             "category_id": task.category_id, "creator_id": task.creator_id,
             "date_modification": task.date_modification, "reference": task.reference, "date_started": 0,
-            "time_spent": 0, "time_estimated": 0, "swimlane_id": task.swimlane_id, "date_moved": task.date_moved,
+            "time_spent": None, "time_estimated": None, "swimlane_id": task.swimlane_id, "date_moved": task.date_moved,
             "recurrence_status": 0, "recurrence_trigger": 0, "recurrence_factor": 0, "recurrence_timeframe": 0,
             "recurrence_basedate": 0, "recurrence_parent": None, "recurrence_child": None,
             "priority": task.priority, "external_provider": None, "external_uri": None,
-            "url": f"/task/{task.id}", "color": {"name": "Yellow", "background": "rgb(245, 247, 196)",
+            "url": f"{s.state.app_url}?controller=TaskViewController&action=show&task_id={task.id}", "color": {"name": "Yellow", "background": "rgb(245, 247, 196)",
                                                  "border": "rgb(223, 227, 45)"}}
 
 
@@ -419,6 +420,59 @@ def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id
                             score=sql_id(score) or 0, priority=sql_id(priority) or 0,
                             reference=render.php_string(reference))
     return task.id
+
+
+# -- discovery: what a client calls to find its projects and tasks ------------------------------------------------
+
+def _by_name(projects) -> list[Any]:
+    """``asc('name')`` on SQLite: by the name's bytes (code points), then by row."""
+    return sorted(projects, key=lambda p: (p.name, p.id))
+
+
+def getAllProjects(s: Session):
+    return [_project_record(s, p) for p in _by_name(s.state.projects.values())]
+
+
+def getProjectByName(s: Session, name):
+    project = next((p for p in s.state.projects.values() if p.name == render.php_string(name)), None)
+    if project is None:
+        return False
+    _allow(s, project.id, PROJECT_VIEWER)
+    return _project_record(s, project)
+
+
+def _my_projects(s: Session) -> list[Any]:
+    """``getActiveProjectsByUser``: the active projects the caller has a role in."""
+    assert s.user is not None              # user_only: the application token never gets here
+    return _by_name(p for p in s.state.projects.values() if s.user.id in p.members and p.is_active)
+
+
+def getMyProjects(s: Session):
+    return [_project_record(s, p) for p in _my_projects(s)]
+
+
+def getMyProjectsList(s: Session):
+    return {str(p.id): p.name for p in _my_projects(s)} or []
+
+
+def getAllTasks(s: Session, project_id, status_id=1):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_VIEWER)
+    status = sql_id(status_id)
+    return [_task_record(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
+            if t.project_id == pid and t.is_active == status]
+
+
+def openTask(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    tid = sql_id(task_id)
+    return s.state.set_task_open(tid, True) if tid is not None else False
+
+
+def closeTask(s: Session, task_id):
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    tid = sql_id(task_id)
+    return s.state.set_task_open(tid, False) if tid is not None else False
 
 
 def getTask(s: Session, task_id):

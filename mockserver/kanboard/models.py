@@ -55,6 +55,7 @@ class Project:
     owner_id: int = 0
     is_active: int = 1
     last_modified: int = 0
+    swimlane_id: int = 0                                    # its "Default swimlane"
     columns: list[dict[str, Any]] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)   # user id -> project role
 
@@ -76,6 +77,7 @@ class Task:
     score: int = 0
     priority: int = 0
     date_due: int = 0
+    date_completed: int | None = None
     date_creation: int = 0
     date_modification: int = 0
     date_moved: int = 0
@@ -164,12 +166,15 @@ class KanboardState:
         self.options = context.options
         self.app_token: str = fixture.get("app_token", DEFAULT_APP_TOKEN)
         self.auth_header: str = fixture.get("auth_header", "")       # API_AUTHENTICATION_HEADER
+        # the application URL the links of records start with (Kanboard's application_url; the recorded server's)
+        self.app_url: str = fixture.get("application_url", "http://localhost/")
         self.users: Rows[User] = Rows()
         self.projects: Rows[Project] = Rows()
         self.tasks: Rows[Task] = Rows()
         self.files = FileTable()                            # task files
         self.project_files = FileTable()
         self.column_ids = 0
+        self.swimlane_ids = 0
         for entry in fixture.get("users", []):
             name = entry.get("name") or fake.name()
             self.add_user(entry["username"], entry["password"], name, entry.get("email") or fake.email(name),
@@ -201,6 +206,8 @@ class KanboardState:
         now = int(self.clock.time())
         project = Project(self.ids.take("project", next_id(self.projects)), name, description, identifier.upper(),
                           owner_id, last_modified=now)
+        self.swimlane_ids += 1
+        project.swimlane_id = self.swimlane_ids
         for position, title in enumerate(DEFAULT_COLUMNS, 1):
             self.column_ids += 1
             project.columns.append({"id": self.column_ids, "title": title, "position": position})
@@ -225,12 +232,22 @@ class KanboardState:
         project = self.projects[project_id]
         now = int(self.clock.time())
         column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
+        fields["swimlane_id"] = fields.get("swimlane_id") or project.swimlane_id
         position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
         task = Task(self.ids.take("task", next_id(self.tasks)), title, project_id, column_id=column_id,
                     position=position,
                     date_creation=now, date_modification=now, date_moved=now, **fields)
         self.tasks[task.id] = task
         return task
+
+    def set_task_open(self, task_id: int, is_open: bool) -> bool:
+        """``TaskStatusModel::open``/``close``: true for a task that exists, whatever its status was."""
+        task = self.tasks.find(task_id)
+        if task is None:
+            return False
+        now = int(self.clock.time())
+        task.is_active, task.date_completed, task.date_modification = int(is_open), None if is_open else now, now
+        return True
 
     def remove_task(self, task_id: int) -> bool:
         if task_id not in self.tasks:

@@ -29,4 +29,6 @@ OPERATIONS = [
     _op(h.createProject, APP_MANAGER), _op(h.getProjectById), _op(h.removeProject), _op(h.addProjectUser),
     _op(h.removeProjectUser), _op(h.getProjectUsers),
     _op(h.createTask), _op(h.getTask), _op(h.removeTask),
+    _op(h.getAllProjects, APP_ADMIN), _op(h.getProjectByName), _op(h.getMyProjects, user_only=True),
+    _op(h.getMyProjectsList, user_only=True), _op(h.getAllTasks), _op(h.openTask), _op(h.closeTask),
 ]

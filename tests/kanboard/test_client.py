@@ -113,3 +113,33 @@ async def test_async_calls(taskmock):
     file_id = await app_client.create_task_file_async(project_id=1, task_id=1, filename="a.txt",
                                                       blob=base64.b64encode(b"async").decode())
     assert (await app_client.get_task_file_async(file_id=file_id))["name"] == "a.txt"
+
+
+def test_finding_projects_and_tasks_as_clients_do(app_client, taskmock):
+    """The discovery procedures, each compared by hand with the recorded Kanboard's answers (ids aside)."""
+    member = user_client(taskmock, "member")
+    assert member.get_my_projects_list() == {"1": "Demo project"}
+    [mine] = member.get_my_projects()
+    assert (mine["name"], mine["default_swimlane"]) == ("Demo project", "Default swimlane")
+    assert mine["url"]["board"].endswith("?controller=BoardViewController&action=show&project_id=1")
+    with pytest.raises(kanboard.ClientError):
+        member.get_all_projects()                                   # an app-admin procedure
+    with pytest.raises(kanboard.ClientError):
+        app_client.get_my_projects()                                # a user procedure
+    assert [p["name"] for p in app_client.get_all_projects()] == ["Demo project", "Private project"]
+    assert app_client.get_project_by_name(name="Private project")["id"] == 2
+    assert app_client.get_project_by_name(name="No such project") is False
+    with pytest.raises(kanboard.ClientError):
+        member.get_project_by_name(name="Private project")          # not his project: 403
+    open_tasks = member.get_all_tasks(project_id=1)
+    assert [t["title"] for t in open_tasks][0] == "First task" and len(open_tasks) == 3
+    first = open_tasks[0]
+    assert first["swimlane_id"] == 1 and first["time_spent"] is None and first["date_completed"] is None
+    assert member.close_task(task_id=first["id"]) is True
+    assert [t["id"] for t in member.get_all_tasks(project_id=1, status_id=0)] == [first["id"]]
+    assert member.get_task(task_id=first["id"])["date_completed"] is not None
+    assert member.open_task(task_id=first["id"]) is True and len(member.get_all_tasks(project_id=1)) == 3
+    assert app_client.close_task(task_id=99999) is False
+    viewer = user_client(taskmock, "viewer")
+    with pytest.raises(kanboard.ClientError):
+        viewer.close_task(task_id=first["id"])                      # a project-viewer may not
