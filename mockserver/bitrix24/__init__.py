@@ -9,23 +9,21 @@ against this module in ``tests/bitrix24``. The official REST docs (``bitrix24/b2
 versions") and ``profile`` (no scope needed); the seed's time block (``duration`` = ``finish`` - ``start``, the
 start a whole second). PHP's own bounds on a form: ``max_input_vars`` 1000, ``max_input_nesting_level`` 64.
 
-Inferred, not documented: ``user.current``'s values for what the fixture does not hold (``UF_DEPARTMENT``
-``[1]``, registered when the server started, online now); attaching the same file twice makes a new attachment; a nonexistent file id is
-``ERROR_CORE`` "Insufficient permissions." and a nonexistent task id ``"0"`` "Access denied", as the spec
-suspects; the attach errors are checked in the order taskId, fileId, task, file; a user may read and add in his
-own Drive storage and the shared one (admins everywhere), may edit a task he created, is responsible for or
-assists, and may see one he audits; deleting a Drive file detaches it from tasks; a name that exists in the
-folder without ``generateUniqueName`` is ``ERROR_CORE``; ``DOWNLOAD_URL``s are signed by this server and need
-no other credentials; the portal time zone is UTC; ``tasks.task.update`` answers ``{"task": {...}}`` (as a
-third-party client's recorded reply shows; the official page has no example); the XML transport wraps the
-envelope in ``<response>`` with list items as ``<item>``; the REST 3.0 routes (``/rest/api/...``) are not
-emulated and answer ``ERROR_METHOD_NOT_FOUND``. The ``Https required.`` check of webhooks is not applied
-(the spec says a mock must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky
-bucket X=50, Y=2/s → 503 ``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes →
-429 ``OPERATION_TIME_LIMIT``), with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and
-``operating_cost`` (seconds counted per call) to tune them, from the fixture's ``options`` or ``--set
-bitrix24.KEY=VALUE``.
-"""
+Inferred, not documented: ``user.current``'s values for what the fixture does not hold (``UF_DEPARTMENT`` ``[1]``,
+registered when the server started, online now); attaching the same file twice makes a new attachment; a
+nonexistent file id is ``ERROR_CORE`` "Insufficient permissions." and a nonexistent task id ``"0"`` "Access
+denied", as the spec suspects; the attach errors are checked in the order taskId, fileId, task, file; a user may
+read and add in his own Drive storage and the shared one (admins everywhere), may edit a task he created, is
+responsible for or assists, and may see one he audits; deleting a Drive file detaches it from tasks; a name that
+exists in the folder without ``generateUniqueName`` is ``ERROR_CORE``; ``DOWNLOAD_URL``s are signed by this server
+and need no other credentials; the portal time zone is UTC; ``tasks.task.update`` answers ``{"task": {...}}`` (as a
+third-party client's recorded reply shows; the official page has no example); the XML transport wraps the envelope
+in ``<response>`` with list items as ``<item>``; the REST 3.0 routes (``/rest/api/...``) are not emulated and
+answer ``ERROR_METHOD_NOT_FOUND``. The ``Https required.`` check of webhooks is not applied (the spec says a mock
+must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky bucket X=50, Y=2/s → 503
+``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes → 429 ``OPERATION_TIME_LIMIT``),
+with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and ``operating_cost`` (seconds counted per call) to
+tune them, from the fixture's ``options`` or ``--set bitrix24.KEY=VALUE``."""
 
 from mockserver.bitrix24.models import OPTIONS, BitrixState
 from mockserver.bitrix24.routes import OPERATIONS

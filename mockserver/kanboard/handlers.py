@@ -316,14 +316,16 @@ def getVersion(s: Session):
 # -- projects ------------------------------------------------------------------------------------------------------
 
 def _project_record(s: Session, project) -> dict[str, Any]:
+    def link(controller: str) -> str:
+        return f"{s.state.app_url}?controller={controller}&action=show&project_id={project.id}"
     return {"id": project.id, "name": project.name, "is_active": project.is_active, "token": "",
             "last_modified": project.last_modified, "is_public": 0, "is_private": 0, "is_everybody_allowed": 0,
-            "default_swimlane": "Default swimlane", "show_default_swimlane": 1, "description": project.description, "identifier": project.identifier, "start_date": "",
-            "end_date": "", "owner_id": project.owner_id, "priority_default": 0, "priority_start": 0,
-            "priority_end": 3, "email": None, "predefined_email_subjects": None, "per_swimlane_task_limits": 0,
-            "task_limit": 0, "enable_global_tags": 1,
-            "url": {"board": f"{s.state.app_url}?controller=BoardViewController&action=show&project_id={project.id}",
-                    "list": f"{s.state.app_url}?controller=TaskListController&action=show&project_id={project.id}"}}
+            "default_swimlane": "Default swimlane", "show_default_swimlane": 1, "description": project.description,
+            "identifier": project.identifier, "start_date": "", "end_date": "", "owner_id": project.owner_id,
+            "priority_default": 0, "priority_start": 0, "priority_end": 3, "email": None,
+            "predefined_email_subjects": None, "per_swimlane_task_limits": 0, "task_limit": 0,
+            "enable_global_tags": 1,
+            "url": {"board": link("BoardViewController"), "list": link("TaskListController")}}
 
 
 def createProject(s: Session, name, description=None, owner_id=0, identifier=None, start_date=None,
@@ -387,15 +389,15 @@ def _task_record(s: Session, task) -> dict[str, Any]:
     return {"id": task.id, "title": task.title, "description": task.description,
             "date_creation": task.date_creation, "color_id": task.color_id, "project_id": task.project_id,
             "column_id": task.column_id, "owner_id": task.owner_id, "position": task.position,
-            "is_active": task.is_active, "date_completed": task.date_completed, "score": task.score, "date_due": task.date_due,
-            "category_id": task.category_id, "creator_id": task.creator_id,
+            "is_active": task.is_active, "date_completed": task.date_completed, "score": task.score,
+            "date_due": task.date_due, "category_id": task.category_id, "creator_id": task.creator_id,
             "date_modification": task.date_modification, "reference": task.reference, "date_started": 0,
-            "time_spent": None, "time_estimated": None, "swimlane_id": task.swimlane_id, "date_moved": task.date_moved,
-            "recurrence_status": 0, "recurrence_trigger": 0, "recurrence_factor": 0, "recurrence_timeframe": 0,
-            "recurrence_basedate": 0, "recurrence_parent": None, "recurrence_child": None,
-            "priority": task.priority, "external_provider": None, "external_uri": None,
-            "url": f"{s.state.app_url}?controller=TaskViewController&action=show&task_id={task.id}", "color": {"name": "Yellow", "background": "rgb(245, 247, 196)",
-                                                 "border": "rgb(223, 227, 45)"}}
+            "time_spent": None, "time_estimated": None, "swimlane_id": task.swimlane_id,
+            "date_moved": task.date_moved, "recurrence_status": 0, "recurrence_trigger": 0, "recurrence_factor": 0,
+            "recurrence_timeframe": 0, "recurrence_basedate": 0, "recurrence_parent": None,
+            "recurrence_child": None, "priority": task.priority, "external_provider": None, "external_uri": None,
+            "url": f"{s.state.app_url}?controller=TaskViewController&action=show&task_id={task.id}",
+            "color": {"name": "Yellow", "background": "rgb(245, 247, 196)", "border": "rgb(223, 227, 45)"}}
 
 
 def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id=0, creator_id=0, date_due="",

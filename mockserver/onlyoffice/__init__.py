@@ -18,16 +18,15 @@ download handler (``FileHandler.ashx``) answers a missing file 404 and a forbidd
 deleted task, refused (403) unless the caller is a project manager (an admin, the responsible) or the team
 member who created it (``ProjectSecurityTask.CanDeleteEntity``).
 
-Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404
-to a stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist`` defaults to
-true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are cut at
-165 characters; detaching a file that is not attached is 200; attaching is idempotent; the HTTP reason
-phrases the server sets ("The record could not be found", ...) are not reproduced (ASGI has none);
-``POST /project`` answers the ProjectWrapperFull; creating in a project folder takes a participant with the
-Files right. The 503 of a cloud portal's rate limit (documented, with
-``Retry-After``) is answered in the error envelope with "Service Unavailable" and ``Retry-After: 10`` (the body
-and the value are inferred); it is only ever sent by a fault rule.
-"""
+Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404 to a
+stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist``
+defaults to true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are
+cut at 165 characters; detaching a file that is not attached is 200; attaching is idempotent; the HTTP reason
+phrases the server sets ("The record could not be found", ...) are not reproduced (ASGI has none); ``POST
+/project`` answers the ProjectWrapperFull; creating in a project folder takes a participant with the Files right.
+The 503 of a cloud portal's rate limit (documented, with ``Retry-After``) is answered in the error envelope with
+"Service Unavailable" and ``Retry-After: 10`` (the body and the value are inferred); it is only ever sent by a
+fault rule."""
 
 from mockserver.onlyoffice.models import OnlyofficeState
 from mockserver.onlyoffice.routes import OPERATIONS

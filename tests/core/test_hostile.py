@@ -5,7 +5,6 @@ every stored name downloads with a header that survives it, and no byte is writt
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
 from typing import Any, Callable

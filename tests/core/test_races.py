@@ -75,7 +75,6 @@ async def test_a_thousand_concurrent_uploads_across_the_vendors_come_back_whole(
     rng = random.Random(1)
     async with contextlib.AsyncExitStack() as stack:
         vendors = await open_all(stack, taskmock)
-        http = await stack.enter_async_context(client(taskmock))
         jobs = []
         for i in range(1000):
             vendor = vendors[i % len(vendors)]
