@@ -232,8 +232,10 @@ class KanboardState:
         project = self.projects[project_id]
         now = int(self.clock.time())
         column_id = fields.pop("column_id", 0) or project.columns[0]["id"]
-        fields["swimlane_id"] = fields.get("swimlane_id") or project.swimlane_id
-        position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id)
+        fields["swimlane_id"] = swimlane_id = fields.get("swimlane_id") or project.swimlane_id
+        # countByColumnAndSwimlaneId + 1: the open tasks of that column and swimlane
+        position = 1 + sum(1 for t in self.tasks.values() if t.project_id == project_id and t.column_id == column_id
+                           and t.swimlane_id == swimlane_id and t.is_active == 1)
         task = Task(self.ids.take("task", next_id(self.tasks)), title, project_id, column_id=column_id,
                     position=position,
                     date_creation=now, date_modification=now, date_moved=now, **fields)
@@ -241,12 +243,13 @@ class KanboardState:
         return task
 
     def set_task_open(self, task_id: int, is_open: bool) -> bool:
-        """``TaskStatusModel::open``/``close``: true for a task that exists, whatever its status was."""
+        """``TaskStatusModel::open``/``close``: true for a task that exists, whatever its status was; opening
+        writes ``date_completed`` 0 (a task never closed keeps null)."""
         task = self.tasks.find(task_id)
         if task is None:
             return False
         now = int(self.clock.time())
-        task.is_active, task.date_completed, task.date_modification = int(is_open), None if is_open else now, now
+        task.is_active, task.date_completed, task.date_modification = int(is_open), 0 if is_open else now, now
         return True
 
     def remove_task(self, task_id: int) -> bool:
