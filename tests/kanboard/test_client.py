@@ -139,6 +139,12 @@ def test_finding_projects_and_tasks_as_clients_do(app_client, taskmock):
     assert [t["id"] for t in member.get_all_tasks(project_id=1, status_id=0)] == [first["id"]]
     assert member.get_task(task_id=first["id"])["date_completed"] is not None
     assert member.open_task(task_id=first["id"]) is True and len(member.get_all_tasks(project_id=1)) == 3
+    assert member.get_task(task_id=first["id"])["date_completed"] == 0          # opened: 0, never closed: null
+    # a new task goes after the open tasks of its column and swimlane: closed ones do not count
+    member.close_task(task_id=first["id"])
+    new = member.get_task(task_id=member.create_task(title="After", project_id=1))
+    assert new["position"] == 1 + sum(1 for t in member.get_all_tasks(project_id=1)
+                                      if t["column_id"] == new["column_id"] and t["id"] != new["id"])
     assert app_client.close_task(task_id=99999) is False
     viewer = user_client(taskmock, "viewer")
     with pytest.raises(kanboard.ClientError):
