@@ -19,8 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from upload_memory import peak_kib  # noqa: E402
-from workloads import start  # noqa: E402
+from upload_memory import growth, serving  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CHUNK = b"x" * 2**20
@@ -56,14 +55,8 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=256)
     mb = parser.parse_args().megabytes
 
-    process, url, _ = start([sys.executable, str(HERE / "bare_app.py")])
-    try:
-        before = peak_kib(process.pid)
-        send(url + "/upload", json_body(mb), {})
-        bare = (peak_kib(process.pid) - before) / 1024
-    finally:
-        process.terminate()
-        process.wait(10)
+    with serving([sys.executable, str(HERE / "bare_app.py")]) as (pid, url):
+        _, bare = growth(pid, lambda: send(url + "/upload", json_body(mb), {}))
 
     cases = [(f"{vendor} JSON", path, {**headers, "Content-Type": "application/json"}, json_body)
              for vendor, path, headers in ROUTES]
@@ -72,21 +65,14 @@ def main() -> None:
                    "Content-Type": "multipart/form-data; boundary=b"}, form_body))
     rows = []
     for name, path, headers, body in cases:      # a fresh server each: the peak is a high-water mark
-        process, url, _ = start([sys.executable, "-m", "mockserver", "serve", "--port", "0"])
-        try:
-            before = peak_kib(process.pid)
-            status = send(url + path, body(mb), headers)
-            growth = (peak_kib(process.pid) - before) / 1024
-            alive = httpx.get(url + "/__admin/health").status_code
-            rows.append((name, status, growth, alive))
-        finally:
-            process.terminate()
-            process.wait(10)
+        with serving([sys.executable, "-m", "mockserver", "serve", "--port", "0"]) as (pid, url):
+            status, grown = growth(pid, lambda: send(url + path, body(mb), headers))
+            rows.append((name, status, grown, httpx.get(url + "/__admin/health").status_code))
 
     print(f"a {mb} MiB body streamed without a length; growth of the server's peak resident memory:")
     print(f"  bare starlette (reads into nothing)     {bare:7.1f} MiB")
-    for name, status, growth, alive in rows:
-        print(f"  taskmock {name:22s} -> {status:4s} {growth:7.1f} MiB   (health afterwards: {alive})")
+    for name, status, grown, alive in rows:
+        print(f"  taskmock {name:22s} -> {status:4s} {grown:7.1f} MiB   (health afterwards: {alive})")
 
 
 if __name__ == "__main__":

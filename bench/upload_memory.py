@@ -10,17 +10,19 @@ resident memory (VmHWM) is read from /proc before and after; its growth is what 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import hashlib
 import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workloads import start  # noqa: E402
+from workloads import start, stop  # noqa: E402
 
 from mockserver.fixtures import load_fixtures  # noqa: E402
 
@@ -34,6 +36,23 @@ def peak_kib(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     raise RuntimeError("no VmHWM")
+
+
+@contextlib.contextmanager
+def serving(command: list[str]) -> Iterator[tuple[int, str]]:
+    """A server process for the block: its pid and URL; stopped at the end, whatever happens."""
+    process, url, _ = start(command)
+    try:
+        yield process.pid, url
+    finally:
+        stop(process)
+
+
+def growth(pid: int, action: Callable[[], Any]) -> tuple[Any, float]:
+    """``action()``'s result, and how many MiB it grew the process's peak resident memory (VmHWM) by."""
+    before = peak_kib(pid)
+    result = action()
+    return result, (peak_kib(pid) - before) / 1024
 
 
 def multipart(megabytes: int, digest, fields: dict[str, str], file_field: str):
@@ -70,51 +89,40 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=200)
     mb = parser.parse_args().megabytes
 
-    process, url, _ = start([sys.executable, str(HERE / "bare_app.py")])
-    try:
-        before = peak_kib(process.pid)
-        response, _ = upload(url, "/upload", mb, {}, {})
+    with serving([sys.executable, str(HERE / "bare_app.py")]) as (pid, url):
+        (response, _), bare_growth = growth(pid, lambda: upload(url, "/upload", mb, {}, {}))
         assert response.json()["size"] > mb * 2**20
-        bare_growth = (peak_kib(process.pid) - before) / 1024
-    finally:
-        process.terminate()
-        process.wait(10)
 
     # the default ProjectCOR rules refuse files over 50 MB: the same fixtures with that limit lifted
     fixtures = load_fixtures()
     fixtures["projectcor"]["upload_rules"]["max_file_size"] = 2**40
     fixture_file = Path(tempfile.mkdtemp()) / "fixtures.json"
     fixture_file.write_text(json.dumps(fixtures))
-    process, url, _ = start([sys.executable, "-m", "mockserver", "serve", "--port", "0",
-                                "--fixtures", str(fixture_file)])
-    try:
+    with serving([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--fixtures", str(fixture_file)]) \
+            as (pid, url):
         results = {}
         toggl = {"Authorization": "Bearer toggl_sk_mock_owner_key"}
-        before = peak_kib(process.pid)
-        response, sent = upload(url, "/api/organizations/1001/workspaces/2001/tasks/4001/attachments", mb, toggl,
-                                {"display_order": "0"})
+        (response, sent), grown = growth(pid, lambda: upload(
+            url, "/api/organizations/1001/workspaces/2001/tasks/4001/attachments", mb, toggl, {"display_order": "0"}))
         assert response.status_code == 201, response.text
         view = f"{url}/api/organizations/1001/workspaces/2001/tasks/4001/attachments/{response.json()['id']}/view"
-        results["toggl"] = ((peak_kib(process.pid) - before) / 1024, download_sha256(view, toggl) == sent)
+        results["toggl"] = (grown, download_sha256(view, toggl) == sent)
 
         basic = base64.b64encode(b"cor-api-key:cor-client-secret").decode()
         token = httpx.post(url + "/v1/oauth/token?grant_type=client_credentials",
                            headers={"Authorization": f"Basic {basic}"}).json()["access_token"]
         cor = {"Authorization": f"Bearer {token}"}
-        before = peak_kib(process.pid)
-        response, sent = upload(url, "/v1/tasks/7001/attachments", mb, cor, {"status": "pending"})
+        (response, sent), grown = growth(pid, lambda: upload(url, "/v1/tasks/7001/attachments", mb, cor,
+                                                             {"status": "pending"}))
         record = response.json()["files"]
         assert record, response.text
-        results["projectcor"] = ((peak_kib(process.pid) - before) / 1024, download_sha256(record[0]["url"], {}) == sent)
-    finally:
-        process.terminate()
-        process.wait(10)
+        results["projectcor"] = (grown, download_sha256(record[0]["url"], {}) == sent)
 
     print(f"upload of {mb} MiB, growth of the server's peak resident memory:")
     print(f"  bare starlette (reads into nothing) {bare_growth:7.1f} MiB")
-    for vendor, (growth, same) in results.items():
-        print(f"  taskmock {vendor:12s}              {growth:7.1f} MiB   bytes read back identical: {same}"
-              f"   (ratio to bare: {growth / max(bare_growth, 0.1):.1f})")
+    for vendor, (grown, same) in results.items():
+        print(f"  taskmock {vendor:12s}              {grown:7.1f} MiB   bytes read back identical: {same}"
+              f"   (ratio to bare: {grown / max(bare_growth, 0.1):.1f})")
 
 
 if __name__ == "__main__":

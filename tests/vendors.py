@@ -37,15 +37,30 @@ def _checked(response: httpx.Response, *not_found: int, ok: int = 200) -> httpx.
     return response
 
 
-class Kanboard:
-    name = "kanboard"
+class Client:
+    """One vendor on its own HTTP client (their credentials travel in the same header); ``open`` logs in."""
+    name = ""
 
     def __init__(self, client: httpx.AsyncClient):
         self.client = client
 
     @classmethod
-    async def open(cls, client: httpx.AsyncClient) -> "Kanboard":
-        return cls(client)
+    async def open(cls, client: httpx.AsyncClient):
+        self = cls(client)
+        await self.login()
+        return self
+
+    async def login(self) -> None:
+        """What a client of the vendor does before its first call (nothing, for a fixed credential)."""
+
+    async def download(self, url: str, **params: Any) -> bytes | None:
+        """The bytes behind ``url``; None for the vendor's 404."""
+        got = _checked(await self.client.get(url, params=params or None), 404)
+        return got.content if got else None
+
+
+class Kanboard(Client):
+    name = "kanboard"
 
     async def call(self, method: str, **params: Any) -> Any:
         response = await self.client.post("/jsonrpc.php", auth=("jsonrpc", "kanboard-app-token"),
@@ -71,18 +86,13 @@ class Kanboard:
         return Stored(name, read, delete)
 
 
-class Bitrix24:
+class Bitrix24(Client):
     name = "bitrix24"
     hook = "/rest/2/b2webhook"
 
-    def __init__(self, client: httpx.AsyncClient, folder: int):
-        self.client = client
-        self.folder = folder
-
-    @classmethod
-    async def open(cls, client: httpx.AsyncClient) -> "Bitrix24":
-        storages = (await client.post(f"{cls.hook}/disk.storage.getlist", json={})).json()["result"]
-        return cls(client, storages[0]["ROOT_OBJECT_ID"])
+    async def login(self) -> None:
+        storages = (await self.client.post(f"{self.hook}/disk.storage.getlist", json={})).json()["result"]
+        self.folder = storages[0]["ROOT_OBJECT_ID"]
 
     async def store(self, name: str, data: bytes) -> Stored:
         response = await self.client.post(f"{self.hook}/disk.folder.uploadfile", json={
@@ -105,17 +115,12 @@ class Bitrix24:
         return Stored(result["NAME"], read, delete)
 
 
-class Toggl:
+class Toggl(Client):
     name = "toggl"
     base = "/api/organizations/1001/workspaces/2001/tasks/4002/attachments"
 
-    def __init__(self, client: httpx.AsyncClient):
-        self.client = client
-        client.headers["Authorization"] = "Bearer toggl_sk_mock_owner_key"
-
-    @classmethod
-    async def open(cls, client: httpx.AsyncClient) -> "Toggl":
-        return cls(client)
+    async def login(self) -> None:
+        self.client.headers["Authorization"] = "Bearer toggl_sk_mock_owner_key"
 
     async def store(self, name: str, data: bytes) -> Stored:
         response = await self.client.post(self.base, files={"file": (name, data, "application/octet-stream")},
@@ -124,26 +129,20 @@ class Toggl:
         attachment = response.json()
 
         async def read() -> bytes | None:
-            got = _checked(await self.client.get(f"{self.base}/{attachment['id']}/view"), 404)
-            return got.content if got else None
+            return await self.download(f"{self.base}/{attachment['id']}/view")
 
         async def delete() -> None:
             await self.client.delete(f"{self.base}/{attachment['id']}")
         return Stored(attachment["name"], read, delete)
 
 
-class ProjectCor:
+class ProjectCor(Client):
     name = "projectcor"
 
-    def __init__(self, client: httpx.AsyncClient):
-        self.client = client
-
-    @classmethod
-    async def open(cls, client: httpx.AsyncClient) -> "ProjectCor":
-        token = await client.post("/v1/oauth/token", params={"grant_type": "client_credentials"},
-                                  auth=("cor-api-key", "cor-client-secret"))
-        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        return cls(client)
+    async def login(self) -> None:
+        token = await self.client.post("/v1/oauth/token", params={"grant_type": "client_credentials"},
+                                       auth=("cor-api-key", "cor-client-secret"))
+        self.client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
 
     async def store(self, name: str, data: bytes) -> Stored:
         response = await self.client.post("/v1/tasks/7001/attachments",
@@ -153,25 +152,19 @@ class ProjectCor:
         stored = body.json()["files"][0]
 
         async def read() -> bytes | None:
-            got = _checked(await self.client.get(stored["url"]), 404)
-            return got.content if got else None
+            return await self.download(stored["url"])
         return Stored(stored["originalname"], read)
 
 
-class Onlyoffice:
+class Onlyoffice(Client):
     name = "onlyoffice"
 
-    def __init__(self, client: httpx.AsyncClient, folder: int):
-        self.client = client
-        self.folder = folder
-
-    @classmethod
-    async def open(cls, client: httpx.AsyncClient) -> "Onlyoffice":
-        token = await client.post("/api/2.0/authentication",
-                                  json={"userName": "member", "password": "member-password"})
-        client.headers["Authorization"] = token.json()["response"]["token"]
-        project = await client.get("/api/2.0/project/1")
-        return cls(client, project.json()["response"]["projectFolder"])
+    async def login(self) -> None:
+        token = await self.client.post("/api/2.0/authentication",
+                                       json={"userName": "member", "password": "member-password"})
+        self.client.headers["Authorization"] = token.json()["response"]["token"]
+        project = await self.client.get("/api/2.0/project/1")
+        self.folder = project.json()["response"]["projectFolder"]
 
     async def store(self, name: str, data: bytes) -> Stored:
         response = await self.client.post(f"/api/2.0/files/{self.folder}/upload",
@@ -180,9 +173,8 @@ class Onlyoffice:
         stored = response.json()["response"]
 
         async def read() -> bytes | None:
-            got = _checked(await self.client.get("/Products/Files/HttpHandlers/filehandler.ashx",
-                                                 params={"action": "download", "fileid": stored["id"]}), 404)
-            return got.content if got else None
+            return await self.download("/Products/Files/HttpHandlers/filehandler.ashx", action="download",
+                                       fileid=stored["id"])
         return Stored(stored["title"], read)
 
 

@@ -336,8 +336,8 @@ def task_list(call: Call, params: dict[str, Any]) -> Page:
     of them; ``TITLE`` as LIKE), ordered (``ID`` descending by default), 50 a page."""
     filters: dict[str, Any] = params["filter"] if isinstance(params.get("filter"), dict) else {}
     people = {"ACCOMPLICE": "accomplices", "AUDITOR": "auditors"}
-    plain = {k: v for k, v in filters.items() if str(k).lstrip("!=<>@%").upper() not in (*people, "TITLE")}
     tasks = [t for t in call.state.tasks.values() if call.state.can_see_task(call.user, t)]
+    plain = {}                                      # the rest, prefixes included, as every list filters
     for key, wanted in filters.items():
         name = str(key).upper()
         if name in people:
@@ -346,14 +346,14 @@ def task_list(call: Call, params: dict[str, Any]) -> Page:
         elif name == "TITLE":
             like = _like(str(wanted))
             tasks = [t for t in tasks if like.fullmatch(t.title)]
-    rows = [(r, t) for t in tasks if matches(r := _filter_row(t), plain)]
-    order = params.get("order") or {"ID": "desc"}
-    by_id = {r["ID"]: t for r, t in rows}
-    sorted_rows = ordered([{k: str(v) for k, v in r.items()} for r, _ in rows], order)
+        else:
+            plain[key] = wanted
+    rows = [row for t in tasks if matches(row := {**_filter_row(t), "task": t}, plain)]
+    rows = ordered(rows, params.get("order") or {"ID": "desc"})
     select = [str(f) for f in (as_list(params.get("select")) or [])]
-    items = [render.task(call.state, by_id[int(r["ID"])], select) for r in sorted_rows]
-    found = page(items, params)
-    return Page(found.items, found.total, found.next_start, key="tasks")
+    found = page(rows, params)                      # only the page's tasks are rendered
+    return Page([render.task(call.state, row["task"], select) for row in found.items], found.total,
+                found.next_start, key="tasks")
 
 
 def task_delete(call: Call, params: dict[str, Any]) -> dict[str, bool]:

@@ -26,7 +26,8 @@ phrases the server sets ("The record could not be found", ...) are not reproduce
 /project`` answers the ProjectWrapperFull; creating in a project folder takes a participant with the Files right.
 The 503 of a cloud portal's rate limit (documented, with ``Retry-After``) is answered in the error envelope with
 "Service Unavailable" and ``Retry-After: 10`` (the body and the value are inferred); it is only ever sent by a
-fault rule."""
+fault rule. A body past the server's ceiling is the 413 page of the nginx in front of the portal (inferred; the
+100 MB file limit is the server's own 500)."""
 
 from mockserver.onlyoffice.models import OnlyofficeState
 from mockserver.onlyoffice.routes import OPERATIONS

@@ -15,7 +15,10 @@ wrapper (``perPage`` capped at 50) and ``page=false`` a bare array; refreshing s
 ``grant_type=refresh_token`` call on ``/v1/oauth/token`` is taken as a third-party client sends it. Access
 tokens are HS256 JWTs signed with a key made at start; ``token_ttl`` (fixtures) sets their life. The
 documented 429 ("back off") and 503 ("wait 5 minutes") answer ``{"message": "Too many requests"}`` and
-``{"message": "Service unavailable"}`` (texts inferred); only fault rules send them.
+``{"message": "Service unavailable"}`` (texts inferred); only fault rules send them. A body past the
+server's ceiling is 413 ``{"message": "request entity too large"}`` (AdonisJS's body parser, which the token
+format suggests); a file past ``upload_rules.max_file_size`` stops being written at the limit and is reported
+in ``errors``; the storage name keeps the extension of the name's last path segment.
 """
 
 from mockserver.projectcor.models import CorState

@@ -17,7 +17,10 @@ Bearer header is; over a free organization's storage limit an upload is 400; ``/
 with ``Content-Disposition: inline``; JSON is written as Go's ``encoding/json`` writes it by default (the spec
 says the service is Go), so ``< > &`` in strings come as ``\u003c \u003e \u0026``. The hourly quota (free 30, starter 240, premium 600 requests per user
 and organization) is counted and shown in ``X-Toggl-Quota-Remaining`` / ``X-Toggl-Quota-Resets-In`` always,
-and enforced with 402 only with the option ``quota_enforced: true``.
+and enforced with 402 only with the option ``quota_enforced: true``. A body past the server's ceiling is 413
+``response.Error`` "http: request body too large" (Go's ``MaxBytesReader`` text); a ``start_date``/``end_date``
+that is no real day is 400 (the service parses the date; the contract's ``date`` format checks its shape);
+an upload looks for its task again once its body is in, so one racing the task's deletion is 404.
 
 Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``.
 """

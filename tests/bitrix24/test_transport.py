@@ -300,6 +300,8 @@ def test_find_tasks_with_tasks_task_list_and_delete_one(b):
     like = b.post(f"{HOOK}/tasks.task.list", json={"filter": {"TITLE": "Invoice 05%"},
                                                     "order": {"ID": "asc"}}).json()["result"]["tasks"]
     assert [t["title"] for t in like] == [f"Invoice 05{i}" for i in range(10)]
+    contains = b.post(f"{HOOK}/tasks.task.list", json={"filter": {"%TITLE": "ice 05"}}).json()
+    assert contains["total"] == 10                                           # a prefixed TITLE: a substring
     newer = b.post(f"{HOOK}/tasks.task.list", json={"filter": {">ID": made[57]}}).json()["result"]["tasks"]
     assert [t["id"] for t in newer] == [made[59], made[58]]
     # Clara sees only what she takes part in; her own tasks here: all 60
