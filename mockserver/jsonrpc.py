@@ -199,8 +199,10 @@ class JsonRpcServer:
         envelope = {"jsonrpc": "2.0", "error": exc.to_error(), "id": request_id if exc.id_echoed else None}
         try:
             return self.encode(envelope)
-        except EncodeError:             # the id itself cannot be encoded (a float past the double range)
-            return self.encode(dict(envelope, id=None))
+        except EncodeError as failure:  # the id itself cannot be encoded (a float past the double range):
+            # the encoding failure escapes the element and the server answers it alone, for the whole batch
+            whole = {"jsonrpc": "2.0", "error": InternalError(str(failure)).to_error(), "id": None}
+            raise HttpAbort(200, self.encode(whole), self.headers) from None
 
 
 def params_from_schema(schema: dict[str, Any]) -> tuple[Param, ...]:

@@ -16,13 +16,14 @@ from mockserver.jsonrpc import (  # noqa: F401  (re-exported: Kanboard's own JSO
     InvalidRequest,
     MethodNotFound,
     ParseError,
+    RpcError,
 )
 
 JSON = "application/json"
 
 # data texts of -32603, as PHP's json_last_error_msg() words them
 MALFORMED_UTF8 = "Malformed UTF-8 characters, possibly incorrectly encoded"
-INF_OR_NAN = "Inf and NaN cannot be JSON encoded"
+UNKNOWN_ERROR = "Unknown error"   # any other json_last_error (an infinity, say): JsonEncodingValidator's default
 
 
 class Unauthorized(HttpAbort):
@@ -53,6 +54,12 @@ class RequestEntityTooLarge(HttpAbort):
 
     def __init__(self):
         super().__init__(413, NGINX_413, {"content-type": "text/html"})
+
+
+class InvalidFilePathId(RpcError):
+    """``FileModel::generatePath`` on an id that is not a positive int (a float, a bool, null, zero…): the
+    Exception's code and text, relayed in the reply."""
+    code, message = 0, "Invalid ID provided for file path generation"
 
 
 class FalseResult(ResultInstead):

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver import http
-from mockserver.kanboard import render
+from mockserver.kanboard import php, render
 from mockserver.kanboard.errors import Forbidden, PhpFatalError, Unauthorized
 from mockserver.kanboard.models import (
     APP_ADMIN, APP_MANAGER, APP_ROLES, APP_USER, PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER,
     KanboardState, User, file_extension,
 )
+from mockserver.kanboard.php import sql_id
 
 BRUTEFORCE_LOCKDOWN = 6          # failures allowed before a user is locked
 LOCKDOWN_SECONDS = 15 * 60
@@ -110,83 +111,31 @@ def _file_project(session: Session, file_id: Any) -> int | None:
     return _task_project(session, f.owner_id) if f else None
 
 
-# -- PHP and SQLite value semantics -----------------------------------------------------------------------------
-
-_INT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
-_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
-
-
-def sql_id(value: Any) -> int | None:
-    """The row an id parameter finds: PDO binds it as a string and SQLite's INTEGER affinity converts it."""
-    if isinstance(value, bool):
-        return 1 if value else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        if _INT.fullmatch(value):
-            return int(value)
-        if _NUMBER.fullmatch(value):
-            number = float(value)
-            return int(number) if number.is_integer() else None
-    return None
-
-
-def php_loose_equals(number: int, value: Any) -> bool:
-    """PHP 8 ``$number == $value`` for an int column value."""
-    if isinstance(value, bool):
-        return bool(number) == value
-    if value is None:
-        return number == 0
-    if isinstance(value, (int, float)):
-        return number == value
-    if isinstance(value, str):
-        if _NUMBER.fullmatch(value):
-            return number == float(value)
-        return str(number) == value
-    return False
-
-
-_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
-
-
-def lax_base64(value: Any) -> bytes:
-    """PHP ``base64_decode`` without strict mode: other characters skipped, a lone trailing one dropped."""
-    if isinstance(value, (list, dict)):
-        raise PhpFatalError()           # TypeError: base64_decode(): Argument #1 must be of type string
-    text = _NOT_BASE64.sub(b"", render.php_string(value).encode("utf-8"))
-    if len(text) % 4 == 1:
-        text = text[:-1]
-    return base64.b64decode(text + b"=" * (-len(text) % 4))
-
-
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
-
-
-def gd_can_read(data: bytes) -> bool:
-    """Whether GD's imagecreatefromstring would take these bytes (judged by the formats' signatures)."""
-    return data.startswith(_IMAGE_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
-
-
 # -- task files -------------------------------------------------------------------------------------------------
 
 def createTaskFile(s: Session, project_id, task_id, filename, blob):
     _allow(s, sql_id(project_id), PROJECT_MEMBER)
     task = s.state.tasks.find(sql_id(task_id))
-    if task is None or not php_loose_equals(task.project_id, project_id):
+    if task is None or not php.loose_equals(task.project_id, project_id):
         return False
-    return _store(s, s.state.files, task.id, filename, blob)
+    return _store(s, s.state.files, task_id, task.id, filename, blob)
 
 
-def _store(s: Session, table, owner_id: int, filename, blob):
-    """``FileModel::uploadContent``: lax base64, nothing or "0" is false, a thumbnail for image names."""
-    data = lax_base64(blob)
+def _store(s: Session, table, path_id, owner_id: int | None, filename, blob):
+    """``FileModel::uploadContent``, step by step: lax base64 (an array dies), nothing or "0" is false, the
+    path's id rule, the extension (an array name dies), GD for image names, then the insert, whose foreign key
+    fails (false) when the owner does not exist."""
+    data = php.lax_base64(blob)
     if data in (b"", b"0"):
         return False
+    php.path_id(path_id)
+    if isinstance(filename, (list, dict)):
+        raise PhpFatalError()           # pathinfo(): Argument #1 must be of type string
     name = render.php_string(filename)
-    if file_extension(name).lower() in ("jpeg", "jpg", "png", "gif") and not gd_can_read(data):
-        raise PhpFatalError()           # GD cannot make the thumbnail: DivisionByZeroError, no row written
+    if file_extension(name).lower() in ("jpeg", "jpg", "png", "gif") and not php.gd_can_read(data):
+        raise PhpFatalError()           # the thumbnail fails (DivisionByZeroError or TypeError): no row written
+    if owner_id is None:
+        return False
     return s.state.add_file(table, owner_id, name, data, s.user_id).id
 
 
@@ -224,18 +173,16 @@ def removeAllTaskFiles(s: Session, task_id):
 # -- project files --------------------------------------------------------------------------------------------------
 
 def _project_file(s: Session, project_id, file_id):
-    """The file, if it exists and belongs to that project."""
+    """The file, if it exists and belongs to that project: ``(int) $file['project_id'] === (int) $project_id``."""
     f = s.state.project_files.find(sql_id(file_id))
-    return f if f is not None and f.owner_id == sql_id(project_id) else None
+    return f if f is not None and f.owner_id == php.php_int(project_id) else None
 
 
 def createProjectFile(s: Session, project_id, filename, blob):
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MEMBER)
     project = s.state.projects.find(pid)
-    if project is None:
-        return False                    # the foreign key fails, swallowed as a duplicate key
-    return _store(s, s.state.project_files, project.id, filename, blob)
+    return _store(s, s.state.project_files, project_id, project.id if project else None, filename, blob)
 
 
 def getAllProjectFiles(s: Session, project_id):
@@ -359,8 +306,8 @@ def addProjectUser(s: Session, project_id, user_id, role=PROJECT_MEMBER):
     pid, uid = sql_id(project_id), sql_id(user_id)
     _allow(s, pid, PROJECT_MANAGER)
     project = s.state.projects.find(pid)
-    if project is None or uid is None or uid not in s.state.users or uid in project.members:
-        return False
+    if project is None or uid is None or uid not in s.state.users or uid in project.members or role is None:
+        return False                    # the insert fails: a missing row, a duplicate, a NULL role
     project.members[uid] = render.php_string(role)
     return True
 
@@ -391,8 +338,9 @@ def _task_record(s: Session, task) -> dict[str, Any]:
             "column_id": task.column_id, "owner_id": task.owner_id, "position": task.position,
             "is_active": task.is_active, "date_completed": task.date_completed, "score": task.score,
             "date_due": task.date_due, "category_id": task.category_id, "creator_id": task.creator_id,
-            "date_modification": task.date_modification, "reference": task.reference, "date_started": 0,
-            "time_spent": None, "time_estimated": None, "swimlane_id": task.swimlane_id,
+            "date_modification": task.date_modification, "reference": task.reference,
+            "date_started": task.date_started, "time_spent": task.time_spent, "time_estimated": task.time_estimated,
+            "swimlane_id": task.swimlane_id,
             "date_moved": task.date_moved, "recurrence_status": 0, "recurrence_trigger": 0, "recurrence_factor": 0,
             "recurrence_timeframe": 0, "recurrence_basedate": 0, "recurrence_parent": None,
             "recurrence_child": None, "priority": task.priority, "external_provider": None, "external_uri": None,
@@ -400,27 +348,69 @@ def _task_record(s: Session, task) -> dict[str, Any]:
             "color": {"name": "Yellow", "background": "rgb(245, 247, 196)", "border": "rgb(223, 227, 45)"}}
 
 
+def _assignable(s: Session, project_id, user_id) -> bool:
+    """``ProjectPermissionModel::isAssignable``: an active user with a role above viewer in the project."""
+    user = s.state.users.find(sql_id(user_id))
+    role = s.state.project_role(sql_id(project_id), user.id) if user and user.is_active else None
+    return role in (PROJECT_MANAGER, PROJECT_MEMBER)
+
+
+_TASK_INTEGERS = ("project_id", "column_id", "owner_id", "creator_id", "score", "category_id", "swimlane_id",
+                  "recurrence_factor", "recurrence_timeframe", "recurrence_basedate", "recurrence_trigger",
+                  "recurrence_status", "priority")
+
+
+def _task_valid(v: dict[str, Any]) -> bool:
+    """``TaskValidator::validateCreation``: required fields, the common rules, then start before due."""
+    return (php.given(v["project_id"]) and php.given(v["title"])
+            and all(php.valid_integer(v[name]) for name in _TASK_INTEGERS)
+            and php.valid_range(v["score"], -2147483647, 2147483647)
+            and (not php.given(v["swimlane_id"]) or float(v["swimlane_id"]) > 0)
+            and php.valid_max_length(v["title"], 65535) and php.valid_max_length(v["reference"], 191)
+            and php.valid_date(v["date_due"]) and php.valid_date(v["date_started"])
+            and php.valid_numeric(v["time_spent"]) and php.valid_numeric(v["time_estimated"])
+            and not (v["date_started"] and v["date_due"]
+                     and php.parse_date(v["date_started"]) > php.parse_date(v["date_due"])))
+
+
+def _number(value) -> int | float | None:
+    """A numeric value as SQLite's NUMERIC affinity stores it; empty is 0 (``resetFields``)."""
+    if value is None:
+        return None
+    if not php.given(value) or not php.is_numeric(value):
+        return 0
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
 def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id=0, creator_id=0, date_due="",
-               description="", category_id=0, score=0, swimlane_id=0, priority=0, recurrence_status=0,
+               description="", category_id=0, score=0, swimlane_id=None, priority=0, recurrence_status=0,
                recurrence_trigger=0, recurrence_factor=0, recurrence_timeframe=0, recurrence_basedate=0,
-               reference="", tags=()):
+               reference="", tags=(), date_started="", time_spent=None, time_estimated=None):
+    """``TaskProcedure::createTask``: owner and creator must be assignable unless exactly ``0``; the validator
+    says false; the insert's foreign keys (project, column, swimlane) make ``0``."""
     pid = sql_id(project_id)
     _allow(s, pid, PROJECT_MEMBER)
+    for user_id in (owner_id, creator_id):
+        if not (user_id == 0 and type(user_id) is int) and not _assignable(s, project_id, user_id):
+            return False
+    if not _task_valid(locals()):
+        return False
     project = s.state.projects.find(pid)
-    title = render.php_string(title)
-    if project is None or not title:
-        return False
-    owner = sql_id(owner_id) or 0
-    if owner and project.members.get(owner) not in (PROJECT_MANAGER, PROJECT_MEMBER):
-        return False
-    column = sql_id(column_id) or 0
-    if column and column not in {c["id"] for c in project.columns}:
-        return False
-    task = s.state.add_task(project.id, title, column_id=column, owner_id=owner,
-                            creator_id=s.user_id if s.user else (sql_id(creator_id) or 0),
-                            description=render.php_string(description), color_id=render.php_string(color_id) or "yellow",
-                            score=sql_id(score) or 0, priority=sql_id(priority) or 0,
-                            reference=render.php_string(reference))
+    column = sql_id(column_id) or (project.columns[0]["id"] if project else None)
+    swimlane = sql_id(swimlane_id) or (project.swimlane_id if project else None)
+    if (project is None or column not in s.state.every_column_id()
+            or swimlane not in {p.swimlane_id for p in s.state.projects.values()}):
+        return 0
+    task = s.state.add_task(project.id, render.php_string(title), column_id=column, swimlane_id=swimlane,
+                            owner_id=sql_id(owner_id) or 0,
+                            creator_id=sql_id(creator_id) or s.user_id,
+                            description=render.php_string(description),
+                            color_id=render.php_string(color_id) or "yellow",
+                            score=_number(score) or 0, priority=_number(priority) or 0,
+                            category_id=sql_id(category_id) or 0, reference=render.php_string(reference),
+                            date_due=php.parse_date(date_due) or 0, date_started=php.parse_date(date_started) or 0,
+                            time_spent=_number(time_spent), time_estimated=_number(time_estimated))
     return task.id
 
 

@@ -77,6 +77,9 @@ class Task:
     score: int = 0
     priority: int = 0
     date_due: int = 0
+    date_started: int = 0
+    time_spent: int | float | None = None
+    time_estimated: int | float | None = None
     date_completed: int | None = None
     date_creation: int = 0
     date_modification: int = 0
@@ -228,6 +231,9 @@ class KanboardState:
         return True
 
     # -- tasks ----------------------------------------------------------------------------------------------------
+    def every_column_id(self) -> set[int]:
+        return {c["id"] for p in self.projects.values() for c in p.columns}
+
     def add_task(self, project_id: int, title: str, **fields: Any) -> Task:
         project = self.projects[project_id]
         now = int(self.clock.time())

@@ -3,8 +3,10 @@
 - Replies are ``json_encode(…, JSON_UNESCAPED_SLASHES|JSON_UNESCAPED_UNICODE)``: compact, ``/`` and non-ASCII
   raw, U+2028/U+2029 escaped, no trailing newline.
 - Requests are ``json_decode(…, true)``: objects become PHP arrays, so an echoed ``{}`` id comes back as ``[]``;
-  ``2.0`` comes back as ``2``; integers past 64 bits become floats; ``NaN`` literals, invalid UTF-8 and lone
-  surrogates are parse errors.
+  ``2.0`` comes back as ``2``; integers past 64 bits become floats (past the double range, ``INF``); ``NaN``
+  literals, invalid UTF-8, lone surrogates and nesting deeper than 511 levels are parse errors.
+- Floats are written as PHP writes them: ``json_encode`` with ``serialize_precision`` -1 (``1.0e+20``, ``-0``,
+  ``1.5e-7``), a string cast with ``precision`` 14 (``1.0E+20``, ``0.3`` for 0.1+0.2).
 - A stored name that is not valid UTF-8 (a 255-byte cut inside a character) cannot be encoded: -32603.
 """
 
@@ -16,9 +18,10 @@ import re
 from typing import Any
 
 from mockserver.jsonrpc import EncodeError, ParseError
-from mockserver.kanboard.errors import INF_OR_NAN, MALFORMED_UTF8
+from mockserver.kanboard.errors import MALFORMED_UTF8, UNKNOWN_ERROR
 
 INT64 = 2**63
+MAX_DEPTH = 511                  # json_decode's default depth 512 admits 511 levels of nesting
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]", re.ASCII)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
@@ -29,7 +32,63 @@ def _reject_constant(name: str):
 
 def _php_int(text: str):
     value = int(text)
-    return value if -INT64 <= value < INT64 else float(value)
+    if -INT64 <= value < INT64:
+        return value
+    try:
+        return float(value)
+    except OverflowError:            # past the double range: zend_strtod gives an infinity
+        return math.inf if value > 0 else -math.inf
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def php_float(value: float, precision: int = 17, e: str = "e") -> str:
+    """PHP's ``zend_gcvt``: the shortest round trip (``precision`` 17, as ``json_encode``) or that many
+    significant digits (14, a string cast); exponential below 1e-4 and past ``precision`` digits."""
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    text = repr(abs(value)) if precision == 17 else f"{abs(value):.{precision - 1}e}"
+    mantissa, _, exponent = text.partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    point = len(whole.lstrip("0")) + int(exponent or 0) if whole.strip("0") else \
+        int(exponent or 0) - (len(fraction) - len(fraction.lstrip("0")))
+    digits = digits.rstrip("0") or "0"
+    sign = "-" if value < 0 else ""
+    if point < -3 or point > precision:
+        power = point - 1
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}{e}{'+' if power >= 0 else '-'}{abs(power)}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    return sign + digits[:point].ljust(point, "0") + (f".{digits[point:]}" if len(digits) > point else "")
+
+
+def _php_json(value: Any) -> str:
+    """``json_encode`` of an echoed client value, floats written PHP's way."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise EncodeError(UNKNOWN_ERROR)     # JSON_ERROR_INF_OR_NAN, which Kanboard's validator does not name
+        return php_float(value)
+    if isinstance(value, list):
+        return "[" + ",".join(map(_php_json, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_dumps(k)}:{_php_json(v)}" for k, v in value.items()) + "}"
+    return _dumps(value)
 
 
 def _has_surrogate(value: Any) -> bool:
@@ -49,7 +108,7 @@ def decode(body: bytes) -> Any:
         payload = json.loads(text, parse_constant=_reject_constant, parse_int=_php_int)
     except (ValueError, RecursionError):
         raise ParseError() from None
-    if not isinstance(payload, (dict, list)):
+    if not isinstance(payload, (dict, list)) or _depth(payload) > MAX_DEPTH:
         raise ParseError()
     if _SURROGATE_ESCAPE.search(text) and _has_surrogate(payload):
         raise ParseError()
@@ -57,11 +116,7 @@ def decode(body: bytes) -> Any:
 
 
 def php_value(value: Any) -> Any:
-    """A decoded JSON value as PHP gives it back: ``{}`` is ``[]``, a whole float is an int."""
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < INT64:
-            return int(value)
-        return value
+    """A decoded JSON value as PHP gives it back: ``{}`` is ``[]`` (floats are written by ``php_float``)."""
     if isinstance(value, dict):
         return {k: php_value(v) for k, v in value.items()} if value else []
     if isinstance(value, list):
@@ -70,14 +125,13 @@ def php_value(value: Any) -> Any:
 
 
 def encode(envelope: dict[str, Any]) -> bytes:
-    """One reply object. The id is the only client value echoed, so only it needs PHP's round trip."""
-    request_id = envelope.get("id")
-    if request_id is not None and not isinstance(request_id, (str, int, bool)):
-        envelope["id"] = php_value(request_id)
+    """One reply object. The id is the only client value echoed, so only it needs PHP's round trip; it is the
+    last member, written after the others."""
+    request_id = envelope.pop("id", None)
     try:
-        text = _dumps(envelope)
+        text = _dumps(envelope)[:-1] + ',"id":' + _php_json(php_value(request_id)) + "}"
     except ValueError:
-        raise EncodeError(INF_OR_NAN) from None
+        raise EncodeError(UNKNOWN_ERROR) from None
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     try:
@@ -93,9 +147,7 @@ def php_string(value: Any) -> str:
     if value is True:
         return "1"
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value).replace("e+", "E+").replace("inf", "INF")
+        return php_float(value, 14, "E")
     return str(value)
 
 

@@ -60,9 +60,18 @@ def test_ids_are_echoed_after_phps_round_trip(app):
     for sent, echoed in [(2.0, 2), ({}, []), ({"a": {}}, {"a": []}), ("é/✓", "é/✓"), (0, 0), (False, False),
                          ([1, "x"], [1, "x"]), (1.5, 1.5), ("", "")]:
         assert app.call("getVersion", request_id=sent)["id"] == echoed
-    big = app.raw('{"jsonrpc":"2.0","method":"getVersion","id":1e400}')
-    assert big.json() == {"jsonrpc": "2.0", "error": {"code": -32603, "message": "Internal error",
-                                                      "data": "Inf and NaN cannot be JSON encoded"}, "id": None}
+    for literal, written in [("1e20", "1.0e+20"), ("-0.0", "-0"), ("1.5e-7", "1.5e-7"), ("0.1", "0.1"),
+                             ("100000000000000000000", "1.0e+20")]:
+        text = app.raw('{"jsonrpc":"2.0","method":"getVersion","id":%s}' % literal).text
+        assert text.endswith(f',"id":{written}}}'), (literal, text)
+    # an id past the double range cannot be encoded: one -32603 answers the request, a batch included
+    whole = {"jsonrpc": "2.0", "error": {"code": -32603, "message": "Internal error", "data": "Unknown error"},
+             "id": None}
+    past = "1" + "0" * 400
+    assert app.raw('{"jsonrpc":"2.0","method":"getVersion","id":1e400}').json() == whole
+    assert app.raw('{"jsonrpc":"2.0","method":"getVersion","id":%s}' % past).json() == whole
+    assert app.raw('[{"jsonrpc":"2.0","method":"getVersion","id":1},'
+                   '{"jsonrpc":"2.0","method":"getVersion","id":%s}]' % past).json() == whole
 
 
 def test_line_separators_are_escaped_and_slashes_are_not(app):
