@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver import http
-from mockserver.kanboard import php, render
+from mockserver.kanboard import php, render, search
 from mockserver.kanboard.errors import Forbidden, PhpFatalError, Unauthorized
 from mockserver.kanboard.models import (
     APP_ADMIN, APP_MANAGER, APP_ROLES, APP_USER, PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER,
@@ -234,12 +234,16 @@ def createUser(s: Session, username, password, name="", email="", role=APP_USER)
 
 def getUser(s: Session, user_id):
     user = s.state.users.find(sql_id(user_id))
-    return user.public() if user else None
+    return user.row() if user else None
 
 
 def getUserByName(s: Session, username):
     user = s.state.user_by_name(render.php_string(username))
-    return user.public() if user else None
+    return user.row() if user else None
+
+
+def getAllUsers(s: Session):
+    return [u.row() for u in sorted(s.state.users.values(), key=lambda u: (u.username, u.id))]
 
 
 def removeUser(s: Session, user_id):
@@ -253,7 +257,7 @@ def removeUser(s: Session, user_id):
 
 def getMe(s: Session):
     assert s.user is not None              # user_only: the application token never gets here
-    return s.user.public()
+    return s.user.session()
 
 
 def getVersion(s: Session):
@@ -269,7 +273,7 @@ def _project_record(s: Session, project) -> dict[str, Any]:
             "last_modified": project.last_modified, "is_public": 0, "is_private": 0, "is_everybody_allowed": 0,
             "default_swimlane": "Default swimlane", "show_default_swimlane": 1, "description": project.description,
             "identifier": project.identifier, "start_date": "", "end_date": "", "owner_id": project.owner_id,
-            "priority_default": 0, "priority_start": 0, "priority_end": 3, "email": None,
+            "priority_default": 0, "priority_start": 0, "priority_end": 3, "email": None, **project.settings,
             "predefined_email_subjects": None, "per_swimlane_task_limits": 0, "task_limit": 0,
             "enable_global_tags": 1,
             "url": {"board": link("BoardViewController"), "list": link("TaskListController")}}
@@ -277,13 +281,28 @@ def _project_record(s: Session, project) -> dict[str, Any]:
 
 def createProject(s: Session, name, description=None, owner_id=0, identifier=None, start_date=None,
                   end_date=None, priority_default=None, priority_start=None, priority_end=None, email=None):
-    name = render.php_string(name)
-    identifier = render.php_string(identifier).upper()
-    if not name or len(name) > 255 or (identifier and (not identifier.isalnum() or any(
-            p.identifier == identifier for p in s.state.projects.values()))):
+    """``ProjectProcedure::createProject``: ``ProjectValidator::validateCreation`` (name required; priorities
+    integers; lengths; identifier alphanumeric and unique once upper-cased; project e-mail valid and unique),
+    then ``ProjectModel::create`` (an owner that does not exist is false)."""
+    owner = s.user_id if (s.user and owner_id == 0 and type(owner_id) is int) else owner_id
+    ident = render.php_string(identifier).upper() if php.given(identifier) else identifier
+    projects = s.state.projects.values()
+    if not (php.given(name) and all(php.valid_integer(v) for v in (priority_default, priority_start, priority_end))
+            and php.valid_max_length(name, 65535) and php.valid_max_length(ident, 50)
+            and php.valid_max_length(start_date, 10) and php.valid_max_length(end_date, 10)
+            and php.valid_alnum(ident) and php.valid_email(email)
+            and not (php.given(ident) and any(p.identifier == ident for p in projects))
+            and not (php.given(email) and any(p.settings.get("email") == email for p in projects))):
         return False
-    owner = s.user_id if (s.user and owner_id == 0) else (sql_id(owner_id) or 0)
-    project = s.state.add_project(name, description, owner, identifier)
+    if owner and php.given(owner) and s.state.users.find(sql_id(owner)) is None:
+        return False
+    settings = {k: v for k, v in (("start_date", start_date), ("end_date", end_date), ("email", email))
+                if v is not None}
+    settings |= {k: php.php_int(v) for k, v in (("priority_default", priority_default),
+                                                ("priority_start", priority_start), ("priority_end", priority_end))
+                 if v is not None}
+    project = s.state.add_project(render.php_string(name), description,
+                                  sql_id(owner) or 0, render.php_string(ident), **settings)
     if s.user is not None:
         project.members[s.user.id] = PROJECT_MANAGER
     return project.id
@@ -345,7 +364,7 @@ def _task_record(s: Session, task) -> dict[str, Any]:
             "recurrence_timeframe": 0, "recurrence_basedate": 0, "recurrence_parent": None,
             "recurrence_child": None, "priority": task.priority, "external_provider": None, "external_uri": None,
             "url": f"{s.state.app_url}?controller=TaskViewController&action=show&task_id={task.id}",
-            "color": {"name": "Yellow", "background": "rgb(245, 247, 196)", "border": "rgb(223, 227, 45)"}}
+            "color": render.color(task.color_id)}
 
 
 def _assignable(s: Session, project_id, user_id) -> bool:
@@ -355,22 +374,21 @@ def _assignable(s: Session, project_id, user_id) -> bool:
     return role in (PROJECT_MANAGER, PROJECT_MEMBER)
 
 
-_TASK_INTEGERS = ("project_id", "column_id", "owner_id", "creator_id", "score", "category_id", "swimlane_id",
+_TASK_INTEGERS = ("id", "project_id", "column_id", "owner_id", "creator_id", "score", "category_id", "swimlane_id",
                   "recurrence_factor", "recurrence_timeframe", "recurrence_basedate", "recurrence_trigger",
                   "recurrence_status", "priority")
 
 
-def _task_valid(v: dict[str, Any]) -> bool:
-    """``TaskValidator::validateCreation``: required fields, the common rules, then start before due."""
-    return (php.given(v["project_id"]) and php.given(v["title"])
-            and all(php.valid_integer(v[name]) for name in _TASK_INTEGERS)
-            and php.valid_range(v["score"], -2147483647, 2147483647)
-            and (not php.given(v["swimlane_id"]) or float(v["swimlane_id"]) > 0)
-            and php.valid_max_length(v["title"], 65535) and php.valid_max_length(v["reference"], 191)
-            and php.valid_date(v["date_due"]) and php.valid_date(v["date_started"])
-            and php.valid_numeric(v["time_spent"]) and php.valid_numeric(v["time_estimated"])
-            and not (v["date_started"] and v["date_due"]
-                     and php.parse_date(v["date_started"]) > php.parse_date(v["date_due"])))
+def _task_rules(v: dict[str, Any], now: float) -> bool:
+    """``TaskValidator::commonValidationRules`` over the values given, then ``validateStartAndDueDate``."""
+    start, due = v.get("date_started"), v.get("date_due")
+    return (all(php.valid_integer(v.get(name)) for name in _TASK_INTEGERS)
+            and php.valid_range(v.get("score"), -2147483647, 2147483647)
+            and (not php.given(v.get("swimlane_id")) or float(v["swimlane_id"]) > 0)
+            and php.valid_max_length(v.get("title"), 65535) and php.valid_max_length(v.get("reference"), 191)
+            and php.valid_date(due) and php.valid_date(start)
+            and php.valid_numeric(v.get("time_spent")) and php.valid_numeric(v.get("time_estimated"))
+            and not (start and due and (php.parse_date(start, now) or 0) > (php.parse_date(due, now) or 0)))
 
 
 def _number(value) -> int | float | None:
@@ -394,22 +412,25 @@ def createTask(s: Session, title, project_id, color_id="", column_id=0, owner_id
     for user_id in (owner_id, creator_id):
         if not (user_id == 0 and type(user_id) is int) and not _assignable(s, project_id, user_id):
             return False
-    if not _task_valid(locals()):
-        return False
+    now = s.state.clock.time()
+    if not (php.given(project_id) and php.given(title) and _task_rules(locals(), now)):
+        return False                    # validateCreation: project and title required, then the common rules
     project = s.state.projects.find(pid)
     column = sql_id(column_id) or (project.columns[0]["id"] if project else None)
     swimlane = sql_id(swimlane_id) or (project.swimlane_id if project else None)
     if (project is None or column not in s.state.every_column_id()
             or swimlane not in {p.swimlane_id for p in s.state.projects.values()}):
         return 0
+    title = title if php.truthy(title) else "Untitled"      # prepare(): an empty title becomes "Untitled"
     task = s.state.add_task(project.id, render.php_string(title), column_id=column, swimlane_id=swimlane,
                             owner_id=sql_id(owner_id) or 0,
                             creator_id=sql_id(creator_id) or s.user_id,
                             description=render.php_string(description),
-                            color_id=render.php_string(color_id) or "yellow",
+                            color_id=render.php_string(color_id) if php.truthy(color_id) else "yellow",
                             score=_number(score) or 0, priority=_number(priority) or 0,
                             category_id=sql_id(category_id) or 0, reference=render.php_string(reference),
-                            date_due=php.parse_date(date_due) or 0, date_started=php.parse_date(date_started) or 0,
+                            date_due=php.parse_date(date_due, now) or 0,
+                            date_started=php.parse_date(date_started, now) or 0,
                             time_spent=_number(time_spent), time_estimated=_number(time_estimated))
     return task.id
 
@@ -439,12 +460,27 @@ def _my_projects(s: Session) -> list[Any]:
     return _by_name(p for p in s.state.projects.values() if s.user.id in p.members and p.is_active)
 
 
+def getProjectByIdentifier(s: Session, identifier):
+    """``ProjectModel::getByIdentifier``: an empty identifier is false; compared upper-cased."""
+    if not php.given(identifier) or identifier in ("0", 0, False, 0.0) or isinstance(identifier, (list, dict)):
+        return False
+    wanted = render.php_string(identifier).upper()
+    project = next((p for p in s.state.projects.values() if p.identifier == wanted), None)
+    if project is None:
+        return False
+    _allow(s, project.id, PROJECT_VIEWER)
+    return _project_record(s, project)
+
+
 def getMyProjects(s: Session):
     return [_project_record(s, p) for p in _my_projects(s)]
 
 
 def getMyProjectsList(s: Session):
-    return {str(p.id): p.name for p in _my_projects(s)} or []
+    """``(object) getProjectsByUser``: id -> name for every project the caller has a role in, active or not,
+    by name; an object even when empty."""
+    assert s.user is not None              # user_only: the application token never gets here
+    return {str(p.id): p.name for p in _by_name(p for p in s.state.projects.values() if s.user.id in p.members)}
 
 
 def getAllTasks(s: Session, project_id, status_id=1):
@@ -453,6 +489,84 @@ def getAllTasks(s: Session, project_id, status_id=1):
     status = sql_id(status_id)
     return [_task_record(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
             if t.project_id == pid and t.is_active == status]
+
+
+def getTaskByReference(s: Session, project_id, reference):
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_VIEWER)
+    wanted = render.php_string(reference)
+    task = next((t for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
+                 if t.project_id == pid and t.reference == wanted), None)
+    return _task_record(s, task) if task else None
+
+
+def _search_row(s: Session, task) -> dict[str, Any]:
+    """A row of ``TaskFinderModel::getExtendedQuery``: counts, the task's columns, then the joined names."""
+    owner = s.state.users.get(task.owner_id)
+    return {"nb_comments": 0, "nb_files": sum(1 for _ in s.state.files_of(s.state.files, task.id)),
+            "nb_subtasks": 0, "nb_completed_subtasks": 0, "nb_links": 0, "nb_external_links": 0,
+            "is_milestone": None, "id": task.id, "reference": task.reference, "title": task.title,
+            "description": task.description, "date_creation": task.date_creation,
+            "date_modification": task.date_modification, "date_completed": task.date_completed,
+            "date_started": task.date_started, "date_due": task.date_due, "color_id": task.color_id,
+            "project_id": task.project_id, "column_id": task.column_id, "swimlane_id": task.swimlane_id,
+            "owner_id": task.owner_id, "creator_id": task.creator_id, "position": task.position,
+            "is_active": task.is_active, "score": task.score, "category_id": task.category_id,
+            "priority": task.priority, "date_moved": task.date_moved, "recurrence_status": 0,
+            "recurrence_trigger": 0, "recurrence_factor": 0, "recurrence_timeframe": 0, "recurrence_basedate": 0,
+            "recurrence_parent": None, "recurrence_child": None, "time_estimated": task.time_estimated,
+            "time_spent": task.time_spent, "assignee_username": owner.username if owner else None,
+            "assignee_name": owner.name if owner else None, "assignee_email": owner.email if owner else None,
+            "assignee_avatar_path": None, "category_name": None, "category_description": None,
+            "category_color_id": None, "column_name": s.state.column_title(task.column_id),
+            "column_position": _column_position(s, task), "swimlane_name": "Default swimlane",
+            "project_name": s.state.projects[task.project_id].name}
+
+
+def _column_position(s: Session, task) -> int | None:
+    columns = s.state.projects[task.project_id].columns
+    return next((c["position"] for c in columns if c["id"] == task.column_id), None)
+
+
+def searchTasks(s: Session, project_id, query):
+    """The filter language (``search``) over the project's tasks, in row order."""
+    pid = sql_id(project_id)
+    _allow(s, pid, PROJECT_VIEWER)
+    wanted = search.matcher(render.php_string(query), s.state, s.user_id)
+    return [_search_row(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
+            if t.project_id == pid and wanted(t)]
+
+
+def updateTask(s: Session, id, title=None, color_id=None, owner_id=None, date_due=None, description=None,
+               category_id=None, score=None, priority=None, recurrence_status=None, recurrence_trigger=None,
+               recurrence_factor=None, recurrence_timeframe=None, recurrence_basedate=None, reference=None,
+               tags=None, date_started=None, time_spent=None, time_estimated=None):
+    """``TaskProcedure::updateTask``: null arguments are left out; a task that is not found is false; the owner
+    must be assignable unless 0; ``validateApiModification``; then the row is written."""
+    _allow(s, _task_project(s, id), PROJECT_MEMBER)
+    task = s.state.tasks.find(sql_id(id))
+    if task is None:
+        return False
+    if owner_id is not None and not php.loose_equals(0, owner_id) and not _assignable(s, task.project_id, owner_id):
+        return False
+    given = {k: v for k, v in locals().items() if k not in ("s", "task", "id", "tags") and v is not None}
+    now = s.state.clock.time()
+    if not _task_rules(given | {"id": id}, now):
+        return False                    # validateApiModification
+    for name, value in given.items():
+        if name in ("date_due", "date_started"):
+            value = php.parse_date(value, now) or 0
+        elif name in ("time_spent", "time_estimated", "score", "priority"):
+            value = _number(value) or 0
+        elif name in ("owner_id", "category_id"):
+            value = sql_id(value) or 0
+        elif name in ("title", "description", "reference", "color_id"):
+            value = render.php_string(value)
+        else:
+            continue                    # recurrence settings: not modelled
+        setattr(task, name, value)
+    task.date_modification = int(now)
+    return True
 
 
 def openTask(s: Session, task_id):

@@ -6,6 +6,7 @@ of a deleted top row is reused (seen on the real server). Task files keep their 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
@@ -28,22 +29,41 @@ class User:
     id: int
     username: str
     password: str
-    name: str = ""
-    email: str = ""
+    name: str | None = ""
+    email: str | None = ""
     role: str = APP_USER
     is_active: int = 1
     api_access_token: str | None = None
+    is_admin: int = 0                # the legacy flag: 1 only for the admin Kanboard creates on install
     failed_logins: int = 0
     locked_until: float = 0.0
 
-    def public(self) -> dict[str, Any]:
-        return {"id": self.id, "username": self.username, "is_ldap_user": 0, "name": self.name,
-                "email": self.email, "role": self.role, "is_active": self.is_active,
-                "notifications_enabled": 0, "timezone": None, "language": None, "disable_login_form": 0,
-                "twofactor_activated": 0, "notifications_filter": 4, "nb_failed_login": self.failed_logins,
-                "lock_expiration_date": int(self.locked_until), "is_admin": int(self.role == APP_ADMIN),
-                "avatar_path": None, "api_access_token": self.api_access_token, "filter": None,
-                "theme": "light"}
+    @property
+    def password_hash(self) -> str:
+        """What ``password_hash`` stored: bcrypt's shape (``$2y$10$`` and 53 characters), derived from the
+        password so it stays the same across calls; no client can check it, and none needs to."""
+        digest = base64.b64encode(hashlib.sha256(f"{self.id}:{self.password}".encode()).digest() * 2).decode()
+        return "$2y$10$" + digest.replace("+", ".")[:53]
+
+    def row(self) -> dict[str, Any]:
+        """The ``users`` row, in its column order (``getUser``, ``getUserByName``, ``getAllUsers``)."""
+        return {"id": self.id, "username": self.username, "password": self.password_hash,
+                "is_admin": self.is_admin, "is_ldap_user": 0, "name": self.name, "email": self.email,
+                "google_id": None, "github_id": None, "notifications_enabled": 0, "timezone": None,
+                "language": None, "disable_login_form": 0, "twofactor_activated": 0, "twofactor_secret": None,
+                "token": "", "notifications_filter": 4, "nb_failed_login": self.failed_logins,
+                "lock_expiration_date": int(self.locked_until), "is_project_admin": 0, "gitlab_id": None,
+                "role": self.role, "is_active": self.is_active, "avatar_path": None,
+                "api_access_token": self.api_access_token, "filter": None, "theme": "light"}
+
+    def session(self) -> dict[str, Any]:
+        """``UserSession::initialize`` (``getMe``): the row without password, is_admin and is_project_admin,
+        the two flags as booleans."""
+        row = self.row()
+        for column in ("password", "is_admin", "is_project_admin"):
+            del row[column]
+        row["is_ldap_user"], row["twofactor_activated"] = False, False
+        return row
 
 
 @dataclass
@@ -55,6 +75,7 @@ class Project:
     owner_id: int = 0
     is_active: int = 1
     last_modified: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)  # start/end dates, priorities, email, as given
     swimlane_id: int = 0                                    # its "Default swimlane"
     columns: list[dict[str, Any]] = field(default_factory=list)
     members: dict[int, str] = field(default_factory=dict)   # user id -> project role
@@ -179,9 +200,11 @@ class KanboardState:
         self.column_ids = 0
         self.swimlane_ids = 0
         for entry in fixture.get("users", []):
-            name = entry.get("name") or fake.name()
-            self.add_user(entry["username"], entry["password"], name, entry.get("email") or fake.email(name),
-                          entry.get("role", APP_USER), api_access_token=entry.get("api_access_token"))
+            name = entry["name"] if "name" in entry else fake.name()
+            self.add_user(entry["username"], entry["password"], name,
+                          entry["email"] if "email" in entry else fake.email(name or entry["username"]),
+                          entry.get("role", APP_USER), api_access_token=entry.get("api_access_token"),
+                          is_admin=int(entry.get("is_admin", False)))
         by_name = {u.username: u.id for u in self.users.values()}
         for entry in fixture.get("projects", []):
             project = self.add_project(entry.get("name") or fake.title(2), entry.get("description") or fake.text(),
@@ -194,10 +217,10 @@ class KanboardState:
                 self.add_task(project.id, task.get("title") or fake.title(4), description=task.get("description", ""))
 
     # -- users and projects -------------------------------------------------------------------------------------
-    def add_user(self, username: str, password: str, name: str = "", email: str = "", role: str = APP_USER,
-                 api_access_token: str | None = None) -> User:
+    def add_user(self, username: str, password: str, name: str | None = "", email: str | None = "", role: str = APP_USER,
+                 api_access_token: str | None = None, is_admin: int = 0) -> User:
         user = User(self.ids.take("user", next_id(self.users)), username, password, name, email, role,
-                    api_access_token=api_access_token)
+                    api_access_token=api_access_token, is_admin=is_admin)
         self.users[user.id] = user
         return user
 
@@ -205,10 +228,10 @@ class KanboardState:
         return next((u for u in self.users.values() if u.username == username), None)
 
     def add_project(self, name: str, description: str | None = None, owner_id: int = 0,
-                    identifier: str = "") -> Project:
+                    identifier: str = "", **settings: Any) -> Project:
         now = int(self.clock.time())
         project = Project(self.ids.take("project", next_id(self.projects)), name, description, identifier.upper(),
-                          owner_id, last_modified=now)
+                          owner_id, last_modified=now, settings=settings)
         self.swimlane_ids += 1
         project.swimlane_id = self.swimlane_ids
         for position, title in enumerate(DEFAULT_COLUMNS, 1):
@@ -231,6 +254,9 @@ class KanboardState:
         return True
 
     # -- tasks ----------------------------------------------------------------------------------------------------
+    def column_title(self, column_id: int) -> str | None:
+        return next((c["title"] for p in self.projects.values() for c in p.columns if c["id"] == column_id), None)
+
     def every_column_id(self) -> set[int]:
         return {c["id"] for p in self.projects.values() for c in p.columns}
 

@@ -136,6 +136,11 @@ def gd_can_read(data: bytes) -> bool:
 
 # -- SimpleValidator ---------------------------------------------------------------------------------------------
 
+def truthy(value: Any) -> bool:
+    """``! empty($value)``: not null, false, 0, 0.0, "", "0" or an empty array."""
+    return bool(value) and value != "0"
+
+
 def given(value: Any) -> bool:
     """``isFieldNotEmpty``: set (not null) and not the empty string."""
     return value is not None and value != ""
@@ -182,9 +187,10 @@ def _format_pattern(fmt: str) -> re.Pattern[str]:
 _DATE_PATTERNS = [_format_pattern(f) for f in DATE_FORMATS]
 
 
-def parse_date(value: Any) -> int | None:
+def parse_date(value: Any, now: float = 0.0) -> int | None:
     """``DateTime::createFromFormat`` with Kanboard's parser formats, no warnings, after 1970 (UTC): the
-    timestamp, or None. A date alone is midnight."""
+    timestamp, or None. A date alone takes the time of day of ``now``, as PHP fills what the format leaves out;
+    with hours and minutes, the seconds are 0."""
     if not isinstance(value, str):
         return None
     for pattern in _DATE_PATTERNS:
@@ -197,7 +203,7 @@ def parse_date(value: Any) -> int | None:
                               int(parts.get("i") or 0))
         except ValueError:
             continue
-        stamp = calendar.timegm(moment.timetuple())
+        stamp = calendar.timegm(moment.timetuple()) + (0 if "H" in parts else int(now) % 86400)
         if stamp > 0:
             return stamp
     return None

@@ -170,3 +170,30 @@ def project_file_row(f) -> dict[str, Any]:
     """``getProjectFile``: the raw ``project_has_files`` row, in its column order, plus etag."""
     return {"id": f.id, "project_id": f.owner_id, "name": f.name, "path": f.path, "is_image": int(f.is_image),
             "size": f.size, "user_id": f.user_id, "date": f.date, "etag": f.etag}
+
+
+COLORS = {
+    "yellow": ("Yellow", "rgb(245, 247, 196)", "rgb(223, 227, 45)"),
+    "blue": ("Blue", "rgb(219, 235, 255)", "rgb(168, 207, 255)"),
+    "green": ("Green", "rgb(189, 244, 203)", "rgb(74, 227, 113)"),
+    "purple": ("Purple", "rgb(223, 176, 255)", "rgb(205, 133, 254)"),
+    "red": ("Red", "rgb(255, 187, 187)", "rgb(255, 151, 151)"),
+    "orange": ("Orange", "rgb(255, 215, 179)", "rgb(255, 172, 98)"),
+    "grey": ("Grey", "rgb(238, 238, 238)", "rgb(204, 204, 204)"),
+    "brown": ("Brown", "#d7ccc8", "#4e342e"),
+    "deep_orange": ("Deep Orange", "#ffab91", "#e64a19"),
+    "dark_grey": ("Dark Grey", "#cfd8dc", "#455a64"),
+    "pink": ("Pink", "#f48fb1", "#d81b60"),
+    "teal": ("Teal", "#80cbc4", "#00695c"),
+    "cyan": ("Cyan", "#b2ebf2", "#00bcd4"),
+    "lime": ("Lime", "#e6ee9c", "#afb42b"),
+    "light_green": ("Light Green", "#dcedc8", "#689f38"),
+    "amber": ("Amber", "#ffe082", "#ffa000"),
+}
+"""``ColorModel``'s colours: id -> name, background, border."""
+
+
+def color(color_id: str) -> dict[str, str]:
+    """``getColorProperties``: the colour, or the default (yellow) for an id it does not know."""
+    name, background, border = COLORS.get(color_id, COLORS["yellow"])
+    return {"name": name, "background": background, "border": border}

@@ -31,4 +31,6 @@ OPERATIONS = [
     _op(h.createTask), _op(h.getTask), _op(h.removeTask),
     _op(h.getAllProjects, APP_ADMIN), _op(h.getProjectByName), _op(h.getMyProjects, user_only=True),
     _op(h.getMyProjectsList, user_only=True), _op(h.getAllTasks), _op(h.openTask), _op(h.closeTask),
+    _op(h.getProjectByIdentifier), _op(h.getTaskByReference), _op(h.searchTasks), _op(h.updateTask),
+    _op(h.getAllUsers, APP_ADMIN),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import json
 import random
 import re
@@ -37,8 +38,8 @@ def normalise(value: Any) -> Any:
                 item = "<time>"
             elif key == "path" and isinstance(item, str):
                 item = re.sub(r"/[0-9a-f]{40}$", "/<sha1>", item)
-            elif key == "etag":
-                item = "<etag>"
+            elif key == "etag" or (key == "password" and isinstance(item, str)):
+                item = f"<{key}>"
             out[key] = normalise(item)
         return out
     if isinstance(value, list):
@@ -56,16 +57,58 @@ def differences(left: Any, right: Any, at: str = "") -> list[str]:
     return [] if left == right else [f"{at or '.'}: real {str(left)[:150]} | mock {str(right)[:150]}"]
 
 
-def calls(rng: random.Random, ids: dict[str, list[int]]) -> list[tuple[str, Any]]:
-    """One sequence: a handful of calls on ids seen so far (and a few that do not exist)."""
+HOSTILE = [1.0, 1.5, True, False, None, [1], {"a": 1}, "1abc", " 1", "1e0", -1, 0, 1e20, "abc", "", -0.0]
+QUERIES = ["status:open", "status:closed", "status:all", "t", "task", "TASK", "assignee:nobody", "assignee:anybody",
+           "assignee:me", "assignee:u1", 'assignee:"u2"', "#1", "1", "id:2", "ref:R*", "ref:none", "reference:r1",
+           "title:x status:open", "x%", "_", "column:Backlog", "column:Ready", "swimlane:default", "color:yellow",
+           "description:d", "project:P", "due:today", "status: open", "", "creator:me", "t status:closed"]
+
+
+def _image(rng: random.Random) -> bytes:
+    from PIL import Image                   # the test extras install Pillow (a runtime dependency)
+    buffer = io.BytesIO()
+    Image.new("RGB", (rng.randrange(1, 40), rng.randrange(1, 40)), (10, 20, 30)).save(
+        buffer, rng.choice(["PNG", "JPEG", "GIF", "BMP", "WEBP"]))
+    data = buffer.getvalue()
+    return rng.choice([data, data[: len(data) // 2], data[:16] + b"junk" * 8, data + b"tail"])
+
+
+def calls(rng: random.Random, ids: dict[str, list[Any]]) -> list[tuple[str, Any]]:
+    """One sequence: a handful of calls on ids seen so far, now and then a value PHP casts (a float, a bool,
+    null, an array, a numeric string) or an id that does not exist."""
     def some(kind: str) -> Any:
         known = ids[kind]
-        return rng.choice(known) if known and rng.random() < 0.85 else rng.choice([0, 999, "1", -1])
+        roll = rng.random()
+        if known and roll < 0.75:
+            return rng.choice(known)
+        return rng.choice(HOSTILE) if roll < 0.9 else rng.choice([999, "999"])
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    def task_fields() -> dict[str, Any]:
+        choices = {"color_id": ["red", "", "nosuch"], "column_id": [0, 1, 2, 999, "2", 1.0],
+                   "owner_id": [0, "0", None, *ids["user"][:3]], "creator_id": [0, *ids["user"][:2]],
+                   "date_due": ["2027-01-02", "2027-13-02", "01/02/2027", 1700000000, "2027-01-02 10:00", ""],
+                   "date_started": ["2027-01-01", "2028-01-01", ""], "score": [1, "5", 5.5, 3000000000, "x"],
+                   "swimlane_id": [0, None, 1, 999], "priority": [0, 2, -5, "x"], "reference": ["r1", "R2", "r" * 192],
+                   "time_spent": ["1.5", "x", 2], "description": ["d", "desc here"], "category_id": [0, 99]}
+        return {k: rng.choice(v) for k, v in rng.sample(sorted(choices.items()), rng.randrange(0, 4))}
+
     makers = [
-        lambda: ("createProject", {"name": f"P{rng.randrange(1000)}"}),
-        lambda: ("createTask", {"title": rng.choice(["t", "Task ü", "x" * 30]), "project_id": some("project")}),
-        lambda: ("createTaskFile", [some("project"), some("task"), rng.choice(["a.txt", "b.png", "ü.pdf"]),
-                                    base64.b64encode(rng.randbytes(rng.randrange(1, 40))).decode()]),
+        lambda: ("createProject", {"name": f"P{rng.randrange(1000)}",
+                                   "identifier": rng.choice(["", f"ID{rng.randrange(20)}", "a-b", "x" * 51])}),
+        lambda: ("createTask", {"title": rng.choice(["t", "Task ü", "x" * 30, 0, ""]), "project_id": some("project"),
+                                **task_fields()}),
+        lambda: ("createTaskFile", [some("project"), some("task"), rng.choice(["a.txt", "b.png", "ü.pdf", ["x"]]),
+                                    b64(rng.randbytes(rng.randrange(1, 40)))]),
+        lambda: ("createTaskFile", [some("project"), some("task"), rng.choice(["i.png", "i.jpg", "i.gif"]),
+                                    b64(_image(rng))]),
+        lambda: ("createProjectFile", [some("project"), rng.choice(["p.txt", "p.png", 1e20, 0.3]),
+                                       rng.choice(["aGVsbG8=", ["x"], "", "MA=="])]),
+        lambda: ("getAllProjectFiles", [some("project")]),
+        lambda: ("getProjectFile", [some("project"), rng.randrange(1, 6)]),
+        lambda: ("downloadProjectFile", [some("project"), rng.randrange(1, 6)]),
         lambda: ("getAllTaskFiles", {"task_id": some("task")}),
         lambda: ("getTaskFile", [some("file")]),
         lambda: ("downloadTaskFile", [some("file")]),
@@ -74,19 +117,33 @@ def calls(rng: random.Random, ids: dict[str, list[int]]) -> list[tuple[str, Any]
         lambda: ("getAllTasks", {"project_id": some("project"), "status_id": rng.choice([0, 1])}),
         lambda: ("closeTask", [some("task")]),
         lambda: ("openTask", [some("task")]),
+        lambda: ("updateTask", {"id": some("task"), **task_fields(),
+                                **({"title": rng.choice(["new", ""])} if rng.random() < 0.5 else {})}),
         lambda: ("getProjectById", [some("project")]),
         lambda: ("getAllProjects", None),
         lambda: ("getProjectByName", [f"P{rng.randrange(1000)}"]),
+        lambda: ("getProjectByIdentifier", [rng.choice([f"id{rng.randrange(20)}", "", "0", "NOPE"])]),
+        lambda: ("getTaskByReference", [some("project"), rng.choice(["r1", "R2", "", "none"])]),
+        lambda: ("searchTasks", [some("project"), rng.choice(QUERIES)]),
         lambda: ("removeTask", [some("task")]),
+        lambda: ("createUser", {"username": f"u{rng.randrange(30)}", "password": "password",
+                                "role": rng.choice(["app-user", "app-manager", "app-admin"])}),
+        lambda: ("addProjectUser", [some("project"), some("user"),
+                                    rng.choice(["project-member", "project-viewer", "project-manager", None])]),
+        lambda: ("getAllUsers", None),
+        lambda: ("getUser", [some("user")]),
+        lambda: ("getMe", None),
+        lambda: ("getMyProjects", None),
+        lambda: ("getMyProjectsList", None),
     ]
     return [rng.choice(makers)() for _ in range(rng.randrange(3, 12))]
 
 
-def post(client: httpx.Client, method: str, params: Any) -> httpx.Response:
-    body = {"jsonrpc": "2.0", "method": method, "id": 1}
+def post(client: httpx.Client, method: str, params: Any, auth: tuple[str, str], request_id: Any) -> httpx.Response:
+    body = {"jsonrpc": "2.0", "method": method, "id": request_id}
     if params is not None:
         body["params"] = params
-    return client.post("/jsonrpc.php", json=body)
+    return client.post("/jsonrpc.php", json=body, auth=auth)
 
 
 def main() -> int:
@@ -103,13 +160,15 @@ def main() -> int:
     real_url, real_pid = up.stdout.split()[:2]
     fixtures = work / "fixtures.json"
     fixtures.write_text(json.dumps({"kanboard": {"app_token": TOKEN, "projects": [], "users": [
-        {"username": "admin", "password": "admin", "role": "app-admin", "name": ""}]}}))
+        {"username": "admin", "password": "admin", "role": "app-admin", "name": None, "email": None,
+         "is_admin": True}]}}))
     mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--vendor", "kanboard",
                              "--fixtures", str(fixtures)], stdout=subprocess.PIPE, text=True)
     mock_url = mock.stdout.readline().strip() if mock.stdout else ""
     auth = (("jsonrpc", TOKEN))
     rng = random.Random(args.seed)
-    ids: dict[str, list[int]] = {"project": [], "task": [], "file": []}
+    ids: dict[str, list[Any]] = {"project": [], "task": [], "file": [], "user": []}
+    users: dict[int, str] = {}
     total = mismatched = 0
     try:
         with httpx.Client(base_url=real_url, auth=auth, timeout=30) as real, \
@@ -117,19 +176,27 @@ def main() -> int:
             for sequence in range(args.sequences):
                 for method, params in calls(rng, ids):
                     total += 1
-                    a, b = post(real, method, params), post(mocked, method, params)
+                    as_user = rng.random() < 0.4 and users
+                    who = (users[rng.choice(sorted(users))], "password") if as_user else auth
+                    request_id = rng.choice([1, 1, 1, "x", 2.5, -0.0, 1e20, [1]])
+                    a, b = post(real, method, params, who, request_id), post(mocked, method, params, who, request_id)
                     left = (a.status_code, a.headers.get("content-type"), normalise(a.json()) if a.content else "")
                     right = (b.status_code, b.headers.get("content-type"), normalise(b.json()) if b.content else "")
-                    if left != right:
+                    if method == "getVersion":
+                        continue
+                    if left != right or a.text.rsplit('"id":', 1)[-1] != b.text.rsplit('"id":', 1)[-1]:
                         mismatched += 1
                         if mismatched <= 15:
-                            print(f"sequence {sequence}: {method} {json.dumps(params)[:120]}")
-                            for line in differences(left, right):
+                            print(f"sequence {sequence}: {method} as {who[0]} {json.dumps(params)[:160]}")
+                            for line in differences(left, right) or [f"id: {a.text[-30:]} | {b.text[-30:]}"]:
                                 print("   ", line)
                     result = a.json().get("result") if a.content else None
-                    kind = {"createProject": "project", "createTask": "task", "createTaskFile": "file"}.get(method)
-                    if kind and isinstance(result, int) and result > 0:
+                    kind = {"createProject": "project", "createTask": "task", "createTaskFile": "file",
+                            "createUser": "user"}.get(method)
+                    if kind and isinstance(result, int) and not isinstance(result, bool) and result > 0:
                         ids[kind].append(result)
+                        if kind == "user":
+                            users[result] = params["username"]
     finally:
         mock.terminate()
         subprocess.run(["kill", real_pid], check=False)
