@@ -21,12 +21,20 @@ Where those are silent, this module relied on Kanboard's public source (kanboard
   (``kanboard_up.sh``), ids aside. The links start with the fixture's ``application_url`` (default
   ``http://localhost/``, what the recorded server printed: Kanboard takes it from its configuration).
 
+Seen on the recorded Kanboard by the differential run (``tests/kanboard/differential.py``: random sequences
+of calls with hostile ids, images, validator edge values, user credentials and odd request ids, into both) and
+by its source: GD decodes the whole image (``php.gd_can_read``); ``generatePath``'s id rule; the ``(int)`` casts
+of the project-file reads; PHP's float formatting (``render.php_float``); ``TaskValidator``/``ProjectValidator``
+(``php.valid_*``); the filter language of ``searchTasks`` (``search``); the full ``users`` row of ``getUser``.
+The cases that showed each difference are recorded from the real server in
+``tests/kanboard/conformance/found.jsonl`` (by ``tests/kanboard/record.py``) and replayed in CI.
+
 Inferred, not seen: reads of a task (``getTask``) need project-viewer like the file reads that were seen;
-GD is judged to read an image by its format signature (PNG, JPEG, GIF, BMP, WebP), where the real server tries
-to decode it whole; an array ``blob``/``filename`` is a 500 even when the task is missing (the real server
-answers ``false`` first there). The project-file procedures follow §10 of the spec (their own table and ids,
-``projects/<id>/<sha1>`` paths, ``false`` for a file of another project); their list has the task-file list's
-columns with ``project_id``, and their reads need project-viewer like the task files' (inferred).
+an image past 50 megapixels exhausts PHP's memory (a 500); the stored password hash only has bcrypt's shape.
+The project-file procedures follow §10 of the spec (their own table and ids, ``projects/<id>/<sha1>`` paths,
+``false`` for a file of another project); their list has the task-file list's columns with ``project_id``, and
+their reads need project-viewer like the task files' (inferred). ``getVersion`` answers ``1.2.53``, a release's
+version (the recorded server, a build from git, answers ``main.<commit>``).
 
 Fixture switches (section ``kanboard``): ``app_token``, and ``auth_header`` (Kanboard's
 ``API_AUTHENTICATION_HEADER``: a header carrying raw base64 ``user:password``, which then wins over Basic).

@@ -78,16 +78,16 @@ def php_float(value: float, precision: int = 17, e: str = "e") -> str:
     return sign + digits[:point].ljust(point, "0") + (f".{digits[point:]}" if len(digits) > point else "")
 
 
-def _php_json(value: Any) -> str:
+def php_json(value: Any) -> str:
     """``json_encode`` of an echoed client value, floats written PHP's way."""
     if isinstance(value, float):
         if not math.isfinite(value):
             raise EncodeError(UNKNOWN_ERROR)     # JSON_ERROR_INF_OR_NAN, which Kanboard's validator does not name
         return php_float(value)
     if isinstance(value, list):
-        return "[" + ",".join(map(_php_json, value)) + "]"
+        return "[" + ",".join(map(php_json, value)) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_dumps(k)}:{_php_json(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{_dumps(k)}:{php_json(v)}" for k, v in value.items()) + "}"
     return _dumps(value)
 
 
@@ -129,7 +129,7 @@ def encode(envelope: dict[str, Any]) -> bytes:
     last member, written after the others."""
     request_id = envelope.pop("id", None)
     try:
-        text = _dumps(envelope)[:-1] + ',"id":' + _php_json(php_value(request_id)) + "}"
+        text = _dumps(envelope)[:-1] + ',"id":' + php_json(php_value(request_id)) + "}"
     except ValueError:
         raise EncodeError(UNKNOWN_ERROR) from None
     if "\u2028" in text or "\u2029" in text:

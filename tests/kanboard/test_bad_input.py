@@ -8,6 +8,7 @@ import random
 import httpx
 import pytest
 
+from mockserver.kanboard import render
 from tests.kanboard.rpc import Rpc, b64
 
 PARSE_ERROR = {"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": None}
@@ -128,3 +129,17 @@ def test_random_garbage_never_breaks_the_server_nor_the_stored_files(taskmock):
         assert 200 in statuses
         assert call(json.dumps({"jsonrpc": "2.0", "method": "downloadTaskFile", "params": [guard], "id": 1})
                     .encode()).json()["result"] == b64(bytes(range(256)))
+
+
+# what PHP 8.2 printed for json_encode($x) and (string)$x (serialize_precision -1, precision 14)
+PHP_FLOATS = [
+    (1e20, "1.0e+20", "1.0E+20"), (1e15, "1000000000000000", "1.0E+15"), (0.1 + 0.2, "0.30000000000000004", "0.3"),
+    (-0.0, "-0", "-0"), (1.5e-7, "1.5e-7", "1.5E-7"), (1e-5, "1.0e-5", "1.0E-5"), (0.0001, "0.0001", "0.0001"),
+    (123456789012345678.0, "1.2345678901234568e+17", "1.2345678901235E+17"), (1e16, "10000000000000000", "1.0E+16"),
+    (9007199254740993.0, "9007199254740992", "9.007199254741E+15"), (1.0, "1", "1"), (-1e20, "-1.0e+20", "-1.0E+20"),
+]
+
+
+@pytest.mark.parametrize("value, json_text, string", PHP_FLOATS)
+def test_floats_are_written_as_php_writes_them(value, json_text, string):
+    assert (render.php_float(value), render.php_float(value, 14, "E")) == (json_text, string)

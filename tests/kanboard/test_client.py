@@ -149,3 +149,43 @@ def test_finding_projects_and_tasks_as_clients_do(app_client, taskmock):
     viewer = user_client(taskmock, "viewer")
     with pytest.raises(kanboard.ClientError):
         viewer.close_task(task_id=first["id"])                      # a project-viewer may not
+
+
+def test_search_reference_identifier_update_and_users_through_the_client(app_client, taskmock):
+    """The rest of what clients call to find their work, each compared with the recorded Kanboard by the
+    differential run (tests/kanboard/differential.py)."""
+    member = user_client(taskmock, "member")
+    project_id = app_client.create_project(name="Search", identifier="srch")
+    assert app_client.get_project_by_identifier(identifier="SRCH")["id"] == project_id
+    assert app_client.get_project_by_identifier(identifier="srch")["identifier"] == "SRCH"
+    assert app_client.get_project_by_identifier(identifier="") is False
+    assert app_client.create_project(name="Again", identifier="SRCH") is False          # unique identifier
+    users = {u["username"]: u for u in app_client.get_all_users()}
+    assert app_client.add_project_user(project_id=project_id, user_id=users["member"]["id"]) is True
+    bug = app_client.create_task(title="Fix the login bug", project_id=project_id, reference="JIRA-7",
+                                 owner_id=users["member"]["id"], date_due="2027-03-01")
+    chore = app_client.create_task(title="Water the plants", project_id=project_id, description="weekly")
+    assert app_client.get_task_by_reference(project_id=project_id, reference="JIRA-7")["id"] == bug
+    assert app_client.get_task_by_reference(project_id=project_id, reference="JIRA-8") is None
+
+    def found(query, client=app_client):
+        return [t["id"] for t in client.search_tasks(project_id=project_id, query=query)]
+    assert found("login") == [bug] and found("LOGIN bug") == [bug] and found("") == [bug, chore]
+    assert found("assignee:member") == [bug] and found("assignee:nobody") == [chore]
+    assert found("assignee:me", member) == [bug] and found(f"#{chore}") == [chore]
+    assert found("ref:jira-*") == [bug] and found("description:week") == [chore]
+    assert found("status:closed") == [] and found("due:tomorrow") == []
+    row = app_client.search_tasks(project_id=project_id, query="login")[0]
+    assert (row["assignee_username"], row["column_name"], row["project_name"], row["nb_files"]) == \
+        ("member", "Backlog", "Search", 0)
+    assert app_client.update_task(id=chore, title="Water the garden", score=3) is True
+    assert app_client.get_task(task_id=chore)["title"] == "Water the garden"
+    assert app_client.update_task(id=chore, date_due="2027-13-01") is False             # no month 13
+    assert app_client.update_task(id=99999, title="x") is False
+    assert member.update_task(id=chore, owner_id=users["member"]["id"]) is True
+    assert found("assignee:member") == [bug, chore]
+    assert set(users) >= {"admin", "member", "viewer"} and users["member"]["password"].startswith("$2y$10$")
+    me = member.get_me()
+    assert me["username"] == "member" and "password" not in me and me["is_ldap_user"] is False
+    with pytest.raises(kanboard.ClientError):
+        member.get_all_users()                                      # an app-admin procedure

@@ -13,14 +13,20 @@ from typing import Any
 import httpx
 import pytest
 
+from mockserver.kanboard import render
+
 CORPUS = Path(__file__).parent / "conformance" / "cases.jsonl"
+FOUND = Path(__file__).parent / "conformance" / "found.jsonl"   # recorded later, by record.py: see its docstring
 RECORDED_TOKEN = "secret-token"
-CREATES = {"createtaskfile": "F", "createtask": "T", "createproject": "P", "createuser": "U"}
-PATH = re.compile(r"^tasks/(\d+)/([0-9a-f]{40})$")
+CREATES = {"createtaskfile": "F", "createtask": "T", "createproject": "P", "createuser": "U",
+           "createprojectfile": "G"}
+PATH = re.compile(r"^(tasks|projects)/(\d+)/([0-9a-f]{40})$")
 
 
 def php_json_text(obj: Any) -> str:
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """``json_encode`` as Kanboard calls it; floats as PHP writes them (``render.php_float``, checked against PHP
+    in test_bad_input)."""
+    text = render.php_json(obj)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
@@ -38,8 +44,8 @@ class Normaliser:
     """One side's label tables (F, T, P, U), kept across the whole replay."""
 
     def __init__(self):
-        self.tables: dict[str, dict[tuple[int, bool], str]] = {k: {} for k in "FTPU"}
-        self.counts = {k: 0 for k in "FTPU"}
+        self.tables: dict[str, dict[tuple[int, bool], str]] = {k: {} for k in "FTPUG"}
+        self.counts = {k: 0 for k in "FTPUG"}
         self.task_files: dict[int, set[int]] = {}
 
     def new(self, kind: str, value: Any) -> str:
@@ -64,13 +70,15 @@ class Normaliser:
             self.tables["F"].pop((key[0], True), None)
 
     def record(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A task-file record (F, its task T) or a project-file record (G, its project P), labelled."""
         out = dict(obj)
-        key = _id_key(obj.get("task_id"))
+        owner, kind, owner_kind = ("task_id", "F", "T") if "task_id" in obj else ("project_id", "G", "P")
+        key = _id_key(obj.get(owner))
         fkey = _id_key(obj.get("id"))
-        if key and fkey:
+        if kind == "F" and key and fkey:
             self.task_files.setdefault(key[0], set()).add(fkey[0])
-        out["id"] = self.label("F", obj["id"])
-        out["task_id"] = self.label("T", obj["task_id"])
+        out["id"] = self.label(kind, obj["id"])
+        out[owner] = self.label(owner_kind, obj[owner])
         if obj.get("user_id") != 0:
             out["user_id"] = self.label("U", obj["user_id"])
         if isinstance(obj.get("date"), int):
@@ -78,14 +86,14 @@ class Normaliser:
         path = obj["path"]
         match = PATH.match(path) if isinstance(path, str) else None
         if match:
-            out["path"] = f"tasks/{self.label('T', int(match.group(1)))}/<SHA1>"
+            out["path"] = f"{match.group(1)}/{self.label(owner_kind, int(match.group(2)))}/<SHA1>"
         if "etag" in obj and obj["etag"] == hashlib.md5(path.encode()).hexdigest():
             out["etag"] = "<ETAG>"
         return out
 
     def walk(self, value: Any) -> Any:
         if isinstance(value, dict):
-            if "path" in value and "task_id" in value:
+            if "path" in value and ("task_id" in value or "project_id" in value):
                 return self.record(value)
             return {k: self.walk(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -103,7 +111,7 @@ class Normaliser:
         if body == "":
             normalised: Any = ""
         else:
-            reply = json.loads(body)
+            reply = json.loads(body, parse_int=lambda t: -0.0 if t == "-0" else int(t))   # PHP writes -0.0 as -0
             assert php_json_text(reply) == body, f"not PHP's json_encode form: {body!r}"
             by_id = {json.dumps(e.get("id")): e for e in calls if "id" in e}
             replies = reply if isinstance(reply, list) else [reply]
@@ -160,13 +168,13 @@ def _headers(recorded: dict[str, str], token: str) -> dict[str, str]:
     return headers
 
 
-def _cases() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _cases(*files: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_the_recorded_corpus_replays_identically(taskmock):
-    cases = _cases()
-    assert len(cases) == 84
+    cases = _cases(CORPUS, FOUND)
+    assert len(cases) == 84 + 56
     env: dict[str, Any] = {}
     recorded_side, mock_side = Normaliser(), Normaliser()
     failures = []
