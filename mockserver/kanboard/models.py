@@ -295,7 +295,8 @@ class KanboardState:
     def add_file(self, table: FileTable, owner_id: int, filename: str, data: bytes,
                  user_id: int) -> StoredFile:
         """Path ``tasks/<id>/<sha1(filename + time)>`` (``projects/...`` for project files); the name cut at 255
-        bytes."""
+        bytes. The object store is keyed by path: the same name for the same owner in the same second writes the
+        same object, so every row with that path now reads the new bytes (seen on the recorded Kanboard)."""
         now = int(self.clock.time())
         digest = hashlib.sha1((filename + str(now)).encode("utf-8", "surrogateescape")).hexdigest()
         name = filename.encode("utf-8", "surrogateescape")[:255].decode("utf-8", "surrogateescape")
@@ -304,6 +305,11 @@ class KanboardState:
         f = StoredFile(self.ids.take(folder, table.top + 1), name, f"{folder}/{owner_id}/{digest}",
                        is_image_name(filename), owner_id,
                        now, user_id, blob.size, blob)
+        sharing = [other for other in table.by_owner.get(owner_id, {}).values() if other.path == f.path]
+        if sharing:
+            self.blobs.delete(sharing[0].blob.key)
+            for other in sharing:
+                other.blob = blob
         table.add(f)
         return f
 
@@ -314,7 +320,8 @@ class KanboardState:
         f = table.drop(file_id)
         if f is None:
             return False
-        self.blobs.delete(f.blob.key)
+        if not any(other.blob.key == f.blob.key for other in table.by_owner.get(f.owner_id, {}).values()):
+            self.blobs.delete(f.blob.key)           # the object goes with the last row that names its path
         return True
 
     def remove_all_files(self, table: FileTable, owner_id: int) -> bool:

@@ -245,3 +245,19 @@ def test_project_files(app, taskmock_asgi):
     assert app("removeAllProjectFiles", 1) is True and app("getAllProjectFiles", 1) == []
     fake = app.raw('{"jsonrpc":"2.0","method":"createProjectFile","params":[1,"x.gif","eA=="],"id":1}')
     assert fake.status_code == 500 and fake.content == b""
+
+
+def test_same_name_in_the_same_second_shares_one_stored_object(app):
+    """Kanboard's object store is keyed by path, sha1(name + time()): the second upload overwrites the first's
+    bytes, and removing one row keeps the object while another row names it (seen on the recorded Kanboard)."""
+    for _ in range(3):                  # both uploads in one batch: the same second but at a second's edge
+        batch = [{"jsonrpc": "2.0", "method": "createTaskFile", "params": [1, 1, "same.txt", b64(data)], "id": n}
+                 for n, data in enumerate((b"one", b"two"))]
+        first, second = (r["result"] for r in app.raw(json.dumps(batch)).json())
+        if app("getTaskFile", first)["path"] == app("getTaskFile", second)["path"]:
+            break
+    else:
+        pytest.fail("three batches in a row straddled a second")
+    assert app("downloadTaskFile", first) == app("downloadTaskFile", second) == b64(b"two")
+    assert app("removeTaskFile", first) is True and app("downloadTaskFile", second) == b64(b"two")
+    assert app("removeTaskFile", second) is True and app("downloadTaskFile", second) == ""
