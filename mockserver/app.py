@@ -82,26 +82,33 @@ class VendorRoutes(BaseRoute):
     not a regular expression per route."""
 
     CHOSEN = "taskmock.route"
+    ALLOW = "taskmock.allow"
 
     def __init__(self, prefixes: tuple[str, ...], routes: list[BaseRoute]):
         self.prefixes = prefixes
         self.routes = routes
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """The first route that takes the path and method; else, when routes take the path alone, a 405 whose
+        ``Allow`` names every method they take together (one route per operation, so a path has several)."""
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             return Match.NONE, {}
-        partial: tuple[Scope, BaseRoute] | None = None
+        partial: Scope | None = None
+        allowed: set[str] = set()
         for route in self.routes:
             match, child = route.matches(scope)
             if match is Match.FULL:
                 return match, {**child, self.CHOSEN: route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (child, route)
+            if match is Match.PARTIAL:
+                partial = child if partial is None else partial
+                allowed.update(getattr(route, "methods", None) or ())
         if partial is None:
             return Match.NONE, {}
-        return Match.PARTIAL, {**partial[0], self.CHOSEN: partial[1]}
+        return Match.PARTIAL, {**partial, self.ALLOW: allowed}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.ALLOW in scope and self.CHOSEN not in scope:
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(scope[self.ALLOW]))})
         await scope[self.CHOSEN].handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:

@@ -61,7 +61,26 @@ def swagger_schema(schema: dict[str, Any], document: dict[str, Any]) -> dict[str
             pending.extend(node.values())
         elif isinstance(node, list):
             pending.extend(node)
-    return {"$schema": DRAFT4, **schema, "definitions": reached}
+    nullable = _nullable({**schema, "definitions": reached})
+    return {"$schema": DRAFT4, **nullable}
+
+
+def _nullable(node: Any) -> Any:
+    """Swagger's ``x-nullable: true`` as JSON Schema says it: ``null`` is accepted too (a copy; the document
+    stays as it is)."""
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _nullable(value) for key, value in node.items()}
+    if out.pop("x-nullable", False) is True:
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        elif "$ref" in out:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
 
 
 @dataclass
@@ -83,19 +102,25 @@ def _read(root: Path, vendor: str) -> _VendorContracts:
     found = _READ.get((root, vendor))
     if found is None:
         found = _READ[(root, vendor)] = _VendorContracts()
+        swaggers = []
         for path in sorted((root / vendor).glob("*.json")):
             document = json.loads(path.read_text(encoding="utf-8"))
             if path.name.endswith(".swagger.json"):
                 found.documents[f"{vendor}/{path.name[:-len('.swagger.json')]}"] = document
-                for name, definition in document.get("definitions", {}).items():
-                    found.schemas[f"{vendor}/{name}"] = swagger_schema(definition, document)
-                for operations in document.get("paths", {}).values():
-                    for operation in operations.values():
-                        if isinstance(operation, dict) and "operationId" in operation:
-                            key = f"{vendor}/{operation['operationId']}"
-                            found.operations[key], found.home[key] = operation, document
+                swaggers.append(document)
             else:
                 found.schemas[f"{vendor}/{path.name[:-5]}"] = document
+        # a vendor's Swagger documents resolve each other's definitions (their own first)
+        pool = {name: d for document in swaggers for name, d in document.get("definitions", {}).items()}
+        for document in swaggers:
+            home = {"definitions": {**pool, **document.get("definitions", {})}}
+            for name, definition in document.get("definitions", {}).items():
+                found.schemas[f"{vendor}/{name}"] = swagger_schema(definition, home)
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    if isinstance(operation, dict) and "operationId" in operation:
+                        key = f"{vendor}/{operation['operationId']}"
+                        found.operations[key], found.home[key] = operation, home
     return found
 
 

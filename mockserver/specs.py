@@ -44,7 +44,11 @@ def document(name: str, contracts: Contracts, origin: str) -> dict[str, Any]:
         swagger = copy.deepcopy(contracts.documents["toggl/focus"])
         scheme, _, host = origin.partition("://")
         swagger.update(host=host, schemes=[scheme])
-        repairs = []
+        discovery = contracts.documents["toggl/focus-discovery"]
+        swagger["paths"].update(copy.deepcopy(discovery["paths"]))
+        swagger["definitions"].update(copy.deepcopy(discovery["definitions"]))
+        repairs = [f"GET {path}: added from the vendor's documentation pages (focus-discovery.swagger.json)"
+                   for path in discovery["paths"]]
         for path, item in swagger["paths"].items():
             for method, operation in item.items():
                 for parameter in operation.get("parameters", []):

@@ -115,8 +115,9 @@ def check_projectcor(contracts: Contracts, vendor: Vendor, entry: dict[str, Any]
     if op is None:                           # no route takes it: the router's own answer
         assert status in (404, 405) and entry["response_body"] in ("Not Found", "Method Not Allowed"), entry
         return
-    if op.response is None and status == 200:
-        return                               # the bytes of a download
+    if op.response is None and status in (200, 204, 302):
+        assert status == op.status, entry    # the bytes of a download, a deletion, the consent's redirect
+        return
     assert body is not None, entry
     if status >= 400:
         contracts.validator("projectcor/error").validate(body)

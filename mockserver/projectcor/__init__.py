@@ -19,12 +19,27 @@ documented 429 ("back off") and 503 ("wait 5 minutes") answer ``{"message": "Too
 server's ceiling is 413 ``{"message": "request entity too large"}`` (AdonisJS's body parser, which the token
 format suggests); a file past ``upload_rules.max_file_size`` stops being written at the limit and is reported
 in ``errors``; the storage name keeps the extension of the name's last path segment.
+
+Finding work (the API reference pages for tasks could not be read here; the quickstart, the projects page and
+the vendor's own Node SDK were): ``GET /v1/tasks`` pages as every list (the documented wrapper, ``page=false``)
+and reads ``filters`` as JSON with the keys ``projects`` (the quickstart's name), ``status``, ``priority`` and
+``title`` (a part, any case); other keys are ignored, or 400 with the option ``unknown_filter: "400"``. A task
+is ``{id, title, description, project_id, status, priority, deadline, created_by, created_at, updated_at}``
+with the documented statuses (nueva, en_proceso, estancada, finalizada) and priorities 0-3; ``POST /v1/tasks``
+takes JSON or a form (the SDK sends forms), needs ``title`` and ``project_id``, and answers 200 (option
+``task_create_status``: 201); ``DELETE /v1/tasks/{id}`` is 204 (a documented status) and takes the task's files
+with it; ``GET /v1/projects/{id}/attachments`` lists the attachments of the project's tasks. The
+authorization-code flow: ``/oauth2/authorize`` stands in for the consent screen on ``{subdomain}.cor.works``
+and approves at once for the first client's user, redirecting (302) with a one-time ``code`` and the ``state``;
+``POST /v1/oauth2/token?grant_type=authorization_code`` takes the code from the query, a multipart form (as the
+SDK sends it), a urlencoded form or JSON; a code is good once (401 ``Invalid authorization code`` after);
+fixtures may list ``authorization_codes`` too.
 """
 
-from mockserver.projectcor.models import CorState
+from mockserver.projectcor.models import OPTIONS, CorState
 from mockserver.projectcor.routes import OPERATIONS
 from mockserver.projectcor.wire import WIRE
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/"), entry_path="/v1", make_state=CorState,
-                operations=OPERATIONS, wire=WIRE)
+VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/", "/oauth2/"), entry_path="/v1",
+                make_state=CorState, operations=OPERATIONS, wire=WIRE, options=OPTIONS)

@@ -38,6 +38,14 @@ class TaskNotFound(NotFound):
     message = "Task not found"
 
 
+class ProjectNotFound(NotFound):
+    message = "Project not found"
+
+
+class InvalidAuthorizationCode(Unauthorized):
+    message = "Invalid authorization code"
+
+
 class AttachmentNotFound(NotFound):
     message = "Attachment not found"
 

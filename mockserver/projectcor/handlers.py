@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from mockserver import http
 from mockserver.http import ascii_digits
 from mockserver.downloads import Download, open_download
 from mockserver.multipart import MultipartError, parse_form
 from mockserver.projectcor import errors, render
-from mockserver.projectcor.models import Attachment, CorState, Task
+from mockserver.projectcor.models import TASK_STATUSES, Attachment, CorState, Task
+from mockserver.projectcor.render import Created, Redirect
 from mockserver.projectcor.wire import Call
 
 FORM_FIELDS = ("available", "session_token", "attachment_parent_id", "status", "created_from")
@@ -150,8 +152,113 @@ def _record(call: Call, a: Attachment) -> dict[str, Any]:
 
 def list_attachments(call: Call) -> Any:
     task = _task(call)
+    return _paged(call, [_record(call, a) for a in call.state.task_attachments(task.id)])
+
+
+def download(call: Call) -> Download:
+    """The ``url`` of an attachment: its bytes, as the storage behind it would serve them."""
+    value = call.http.path_params["attachment_id"]
+    attachment = call.state.attachments.get(int(value)) if ascii_digits(value) else None
+    if attachment is None or attachment.filename != call.http.path_params["filename"]:
+        raise errors.AttachmentNotFound()
+    return open_download(call.state.blobs, attachment.blob, attachment.originalname, attachment.mime_type,
+                    missing=errors.AttachmentNotFound())
+
+
+# -- authorization code ---------------------------------------------------------------------------------------------
+
+async def _fields(call: Call) -> dict[str, Any]:
+    """A body's plain fields, whatever it is written in: JSON, a urlencoded form, or a multipart form (the
+    vendor's own SDK sends multipart); files in it are dropped."""
+    kind = http.media_type(call.http.headers)
+    if kind == "multipart/form-data":
+        try:
+            form = await parse_form(call.http, call.state.blobs)
+        except MultipartError as exc:
+            raise errors.BadRequest(f"invalid multipart form: {exc}") from None
+        form.discard()
+        return dict(form.fields)
+    body = await call.http.body()
+    if kind == "application/json":
+        try:
+            payload = json.loads(body) if body.strip() else {}
+        except (ValueError, RecursionError):
+            raise errors.BadRequest("the body is not valid JSON") from None
+        if not isinstance(payload, dict):
+            raise errors.BadRequest("the body must be a JSON object")
+        return payload
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+async def exchange_code(call: Call) -> dict[str, Any]:
+    """``POST /v1/oauth2/token?grant_type=authorization_code`` with ``code`` (query, form or JSON): a token pair,
+    once per code."""
+    if call.http.query.get("grant_type") != "authorization_code":
+        raise errors.BadRequest("grant_type must be authorization_code")
+    code = call.http.query.get("code") or (await _fields(call)).get("code")
+    if not isinstance(code, str) or not code:
+        raise errors.BadRequest("code is required")
+    token = call.state.redeem(code)
+    if token is None:
+        raise errors.InvalidAuthorizationCode()
+    return render.token(token, call.state.token_ttl)
+
+
+def authorize(call: Call) -> Redirect:
+    """The consent screen (``https://{subdomain}.cor.works/oauth2/authorize``), approved at once for the
+    fixture's first client's user: a redirect to ``redirect_uri`` with a one-time ``code`` (and ``state``)."""
     q = call.http.query
-    items = [_record(call, a) for a in call.state.task_attachments(task.id)]
+    redirect_uri = q.get("redirect_uri", "")
+    if q.get("response_type") != "code" or not redirect_uri.startswith(("http://", "https://")):
+        raise errors.BadRequest("response_type=code and an http(s) redirect_uri are required")
+    if not call.state.clients:
+        raise errors.Unauthorized("No user can consent")
+    params = {"code": call.state.grant_code(call.state.clients[0].user_id)}
+    if q.get("state") is not None:
+        params["state"] = q["state"]
+    separator = "&" if "?" in redirect_uri else "?"
+    return Redirect(redirect_uri + separator + urlencode(params))
+
+
+# -- tasks ------------------------------------------------------------------------------------------------------------
+
+def _filters(call: Call) -> dict[str, Any]:
+    raw = call.http.query.get("filters")
+    if not raw:
+        return {}
+    try:
+        filters = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise errors.BadRequest("filters must be a JSON object") from None
+    if not isinstance(filters, dict):
+        raise errors.BadRequest("filters must be a JSON object")
+    unknown = set(filters) - {"projects", "status", "priority", "title"}
+    if unknown and call.state.unknown_filter == "400":
+        raise errors.BadRequest(f"unknown filter: {sorted(unknown)[0]}")
+    return filters
+
+
+def _many(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def list_tasks(call: Call) -> Any:
+    """``GET /v1/tasks``: the documented paging; ``filters`` (JSON) by ``projects`` (ids), ``status``,
+    ``priority`` and ``title`` (a part of it, any case)."""
+    f = _filters(call)
+    projects = {str(p) for p in _many(f["projects"])} if "projects" in f else None
+    statuses = set(_many(f["status"])) if "status" in f else None
+    priorities = {str(p) for p in _many(f["priority"])} if "priority" in f else None
+    title = str(f.get("title", "")).lower()
+    tasks = [render.task(t) for t in sorted(call.state.tasks.values(), key=lambda t: t.id)
+             if (projects is None or str(t.project_id) in projects) and (statuses is None or t.status in statuses)
+             and (priorities is None or str(t.priority) in priorities) and title in t.title.lower()]
+    return _paged(call, tasks)
+
+
+def _paged(call: Call, items: list[Any]) -> Any:
+    """The documented wrapper (``perPage`` at most 50), or every item bare with ``page=false``."""
+    q = call.http.query
     if q.get("page") == "false":
         return items
     try:
@@ -164,11 +271,58 @@ def list_attachments(call: Call) -> Any:
     return render.page(items, page_number, per_page)
 
 
-def download(call: Call) -> Download:
-    """The ``url`` of an attachment: its bytes, as the storage behind it would serve them."""
-    value = call.http.path_params["attachment_id"]
-    attachment = call.state.attachments.get(int(value)) if ascii_digits(value) else None
-    if attachment is None or attachment.filename != call.http.path_params["filename"]:
-        raise errors.AttachmentNotFound()
-    return open_download(call.state.blobs, attachment.blob, attachment.originalname, attachment.mime_type,
-                    missing=errors.AttachmentNotFound())
+def get_task(call: Call) -> dict[str, Any]:
+    return render.task(_task(call))
+
+
+async def create_task(call: Call) -> Created:
+    """``POST /v1/tasks`` (JSON or form): ``title`` and ``project_id`` required; ``status`` one of the four,
+    ``priority`` 0-3, ``deadline`` a date or date-time."""
+    fields = await _fields(call)
+    title = str(fields.get("title") or "").strip()
+    project = str(fields.get("project_id", ""))
+    if not title:
+        raise errors.BadRequest("title is required")
+    if not ascii_digits(project):
+        raise errors.BadRequest("project_id is required and must be a number")
+    status = fields.get("status") or "nueva"
+    if status not in TASK_STATUSES:
+        raise errors.BadRequest(f"status must be one of {', '.join(TASK_STATUSES)}")
+    priority = str(fields.get("priority", 1))
+    if priority not in ("0", "1", "2", "3"):
+        raise errors.BadRequest("priority must be 0, 1, 2 or 3")
+    deadline = fields.get("deadline")
+    if deadline is not None and not _moment(str(deadline)):
+        raise errors.BadRequest("deadline must be a date (YYYY-MM-DD) or an ISO 8601 date-time")
+    assert call.token is not None
+    task = call.state.add_task(title, int(project), description=str(fields.get("description") or ""),
+                               status=status, priority=int(priority), created_by=call.token.user_id,
+                               deadline=None if deadline is None else _moment(str(deadline)))
+    return Created(render.task(task), call.state.task_create_status)
+
+
+def _moment(text: str) -> str | None:
+    """A date or date-time as the docs write task deadlines (``2024-01-15T18:00:00Z``), or None."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def delete_task(call: Call) -> None:
+    call.state.remove_task(_task(call))
+
+
+def project_attachments(call: Call) -> Any:
+    """``GET /v1/projects/{project_id}/attachments``: the attachments of the project's tasks (inferred), by id,
+    paged as every list."""
+    value = call.http.path_params["project_id"]
+    project_id = int(value) if ascii_digits(value) else None
+    if project_id not in call.state.projects:
+        raise errors.ProjectNotFound()
+    tasks = [t.id for t in call.state.tasks.values() if t.project_id == project_id]
+    items = sorted((a for task_id in tasks for a in call.state.task_attachments(task_id)), key=lambda a: a.id)
+    return _paged(call, [_record(call, a) for a in items])

@@ -9,15 +9,24 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
+from mockserver.options import Option, Switch
 from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
 DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
+
+
+OPTIONS = [
+    Option("task_create_status", 200, "the status of a created task (undocumented: 200 as the upload, or 201)"),
+    Option("unknown_filter", "ignore", "a key of GET /tasks' filters JSON the mock does not know: ignored, or "
+                                       "400", ("ignore", "400")),
+]
+TASK_STATUSES = ("nueva", "en_proceso", "estancada", "finalizada")
 
 
 @functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
@@ -54,6 +63,12 @@ class Task:
     id: int
     title: str
     project_id: int | None = None
+    description: str = ""
+    status: str = "nueva"
+    priority: int = 1
+    deadline: str | None = None
+    created_by: int | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 @dataclass
@@ -79,6 +94,9 @@ class Attachment:
 
 
 class CorState:
+    task_create_status = Switch(int)
+    unknown_filter = Switch(str)
+
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
@@ -94,8 +112,15 @@ class CorState:
             first, _, last = (u.get("name") or fake.name()).partition(" ")
             self.users[u["id"]] = User(u["id"], u.get("first_name", first), u.get("last_name", last),
                                        u.get("email") or fake.email(f"{first} {last}"), u.get("role_id", 3))
-        self.tasks = {t["id"]: Task(t["id"], t.get("title") or fake.title(4), t.get("project_id"))
-                      for t in fixture.get("tasks", [])}
+        self.tasks = {t["id"]: Task(t["id"], t.get("title") or fake.title(4), t.get("project_id"),
+                                    created_at=self.clock.now()) for t in fixture.get("tasks", [])}
+        self.projects: dict[int, str] = {p["id"]: p.get("name") or fake.title(2) for p in fixture.get("projects", [])}
+        for task in self.tasks.values():
+            if task.project_id is not None:
+                self.projects.setdefault(task.project_id, fake.title(2))
+        self.codes: dict[str, int] = {c["code"]: c["user_id"] for c in fixture.get("authorization_codes", [])}
+        self.next_task_id = max(self.tasks, default=0) + 1
+        self.options = context.options
         self.tokens: dict[str, Token] = {}
         self.attachments: dict[int, Attachment] = {}
         self.by_task: dict[int, dict[int, Attachment]] = {}                   # task -> its attachments by id
@@ -133,6 +158,32 @@ class CorState:
             return None
         del self.tokens[old.access_token]          # the old pair is spent
         return self.issue(old.user_id)
+
+    def redeem(self, code: str) -> Token | None:
+        """An authorization code for a token pair, once (the consent screen issues codes; fixtures may too)."""
+        user_id = self.codes.pop(code, None)
+        return self.issue(user_id) if user_id is not None else None
+
+    def grant_code(self, user_id: int) -> str:
+        code = secrets.token_urlsafe(24)
+        remember(self.codes, code, user_id)
+        return code
+
+    # -- tasks ----------------------------------------------------------------------------------------------------
+    def add_task(self, title: str, project_id: int, **fields: Any) -> Task:
+        self.next_task_id = self.ids.take("task", self.next_task_id)
+        task = Task(self.next_task_id, title, project_id, created_at=self.clock.now(), **fields)
+        self.next_task_id += 1
+        self.tasks[task.id] = task
+        self.projects.setdefault(project_id, f"Project {project_id}")
+        return task
+
+    def remove_task(self, task: Task) -> None:
+        for attachment in self.task_attachments(task.id):
+            self.attachments.pop(attachment.id, None)
+            self.blobs.delete(attachment.blob.key)
+        self.by_task.pop(task.id, None)
+        del self.tasks[task.id]
 
     # -- attachments ----------------------------------------------------------------------------------------------
     def task_attachments(self, task_id: int) -> list[Attachment]:

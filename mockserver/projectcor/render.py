@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from mockserver.projectcor.models import Attachment, Token, iso
+from mockserver.projectcor.models import Attachment, Task, Token, iso
 
 
 def token(t: Token, ttl: int) -> dict[str, Any]:
@@ -40,3 +41,23 @@ def page(items: list[Any], page_number: int, per_page: int) -> dict[str, Any]:
     start = (page_number - 1) * per_page
     return {"total": str(len(items)), "perPage": per_page, "page": page_number,
             "lastPage": max(1, math.ceil(len(items) / per_page)), "data": items[start:start + per_page]}
+
+
+def task(t: Task) -> dict[str, Any]:
+    """A task (inferred: the documented statuses and priorities, deadline as the docs write task deadlines)."""
+    return {"id": t.id, "title": t.title, "description": t.description, "project_id": t.project_id,
+            "status": t.status, "priority": t.priority, "deadline": t.deadline, "created_by": t.created_by,
+            "created_at": iso(t.created_at), "updated_at": iso(t.created_at)}
+
+
+@dataclass
+class Redirect:
+    """A handler's answer that sends the client on: a 302 to ``location``."""
+    location: str
+
+
+@dataclass
+class Created:
+    """A created record, answered with the status the vendor's switch says (``task_create_status``)."""
+    record: dict[str, Any]
+    status: int

@@ -1,5 +1,6 @@
-"""ProjectCOR's operation table: ``/v1/oauth/...``, ``/v1/me``, ``/v1/tasks/{task_id}/attachments``, and the
-attachment bytes behind each record's ``url`` (``/projectcor-files/{attachment_id}/{filename}``).
+"""ProjectCOR's operation table: ``/v1/oauth/...`` and ``/v1/oauth2/token``, the consent screen
+(``/oauth2/authorize``), ``/v1/me``, ``/v1/tasks[/{task_id}]``, task and project attachments, and the attachment
+bytes behind each record's ``url`` (``/projectcor-files/{attachment_id}/{filename}``).
 
 ``meta``: ``bearer`` (the operation needs an access token)."""
 
@@ -14,7 +15,15 @@ OPERATIONS = [
     Operation("oauth.token", h.issue_token, "POST", "/v1/oauth/token", response="projectcor/token.result"),
     Operation("oauth.refreshtoken", h.refresh_token, "POST", "/v1/oauth/refreshtoken",
               response="projectcor/token.result"),
+    Operation("oauth2.token", h.exchange_code, "POST", "/v1/oauth2/token", response="projectcor/token.result"),
+    Operation("oauth2.authorize", h.authorize, "GET", "/oauth2/authorize", status=302),
     Operation("me", h.me, "GET", "/v1/me", response="projectcor/me.result", meta=BEARER),
+    Operation("tasks.list", h.list_tasks, "GET", "/v1/tasks", response="projectcor/tasks.list.result", meta=BEARER),
+    Operation("tasks.create", h.create_task, "POST", "/v1/tasks", response="projectcor/task", meta=BEARER),
+    Operation("tasks.get", h.get_task, "GET", "/v1/tasks/{task_id}", response="projectcor/task", meta=BEARER),
+    Operation("tasks.delete", h.delete_task, "DELETE", "/v1/tasks/{task_id}", status=204, meta=BEARER),
+    Operation("projects.attachments", h.project_attachments, "GET", "/v1/projects/{project_id}/attachments",
+              response="projectcor/attachments.list.result", meta=BEARER),
     Operation("attachments.upload", h.upload_attachments, "POST", "/v1/tasks/{task_id}/attachments",
               request="projectcor/attachments.upload.form", response="projectcor/attachments.upload.result",
               meta=BEARER),

@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Collection
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from mockserver import http
 from mockserver.contracts import Contracts
 from mockserver.pipeline import RouteWire
 from mockserver.projectcor import errors
 from mockserver.projectcor.models import CorState, Token
+from mockserver.projectcor.render import Created, Redirect
 from mockserver.vendor import Call as BaseCall
 from mockserver.vendor import Exchange, VendorError
 
@@ -54,6 +55,14 @@ class Wire(RouteWire):
         return {str(call.token.user_id)} if call.token else ()
 
     def render(self, call: Call, result: Any) -> Response:
+        """JSON in the operation's status; nothing (a deletion's 204); a record created with the switch's status;
+        a redirect."""
+        if result is None:
+            return Response(status_code=call.op.status)
+        if isinstance(result, Created):
+            return json_response(result.record, result.status)
+        if isinstance(result, Redirect):
+            return RedirectResponse(result.location, 302)
         return json_response(result, call.op.status)
 
     def too_large(self, exchange: Exchange) -> Response:

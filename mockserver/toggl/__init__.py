@@ -22,6 +22,19 @@ and enforced with 402 only with the option ``quota_enforced: true``. A body past
 that is no real day is 400 (the service parses the date; the contract's ``date`` format checks its shape);
 an upload looks for its task again once its body is in, so one racing the task's deletion is 404.
 
+Finding ids with a key: ``GET /api/users/me/settings`` (``current_workspace_id``: the fixture user's, else his
+first workspace), ``GET P/tasks`` and ``GET P/projects`` (``PageWithTotal``), ``GET P/tasks/by-external-id``.
+Their shapes come from the vendor's documentation pages, which are generated from its full Swagger (that
+document itself could not be read here), kept as ``contracts/toggl/focus-discovery.swagger.json``; the items are
+the cut's own ``models.Task`` and ``models.ProjectLite``. Inferred there: the page's members in the order
+page, per_page, data, total; 50 per page by default (a third-party client's note), at most 100 (the ``max``
+validation text was seen live); the filters ``name`` (task or project name, any case), ``project_id[]`` (empty:
+no project), ``status_id[]``, ``toggl_user_id`` (creator or assignee), ``creator_id``, ``pinned``, ``private``,
+``archived`` (no task is archived here), ``has_dates``, ``start_date``/``end_date`` (overlap); ``order_by`` keys
+a task has, ``-`` for descending, anything else 400; the default order position then id; ``external_id`` is the
+task's ``metadata.external_id``, set from ``integration_ext_id`` at creation. Swagger's ``x-nullable`` fields
+take ``null``; a method a path does not take is 405 with an ``Allow`` header naming those it does.
+
 Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``.
 """
 
@@ -30,5 +43,5 @@ from mockserver.toggl.routes import OPERATIONS
 from mockserver.toggl.wire import WIRE
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/",), entry_path="/api", make_state=TogglState,
+VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/", "/api/users/"), entry_path="/api", make_state=TogglState,
                 operations=OPERATIONS, wire=WIRE, options=OPTIONS)

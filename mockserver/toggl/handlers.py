@@ -13,10 +13,15 @@ from mockserver.downloads import Download, open_download
 from mockserver.multipart import Form, MultipartError, parse_form
 from mockserver.toggl import errors, render
 from mockserver.toggl.models import Attachment, Project, Task
+from mockserver.http import ascii_digits
 from mockserver.toggl.wire import Call, parse_id
 
 MAX_BULK = 10
 ORDER_KEYS = {"created_at", "display_order"}
+TASK_ORDER_KEYS = {"id", "name", "created_at", "updated_at", "start_date", "end_date", "priority", "position",
+                   "status_id", "project_id", "pinned", "tag_ids", "assignees"}
+DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 100
+_TRUE, _FALSE = {"1", "t", "T", "TRUE", "true", "True"}, {"0", "f", "F", "FALSE", "false", "False"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -199,7 +204,10 @@ async def create_task(call: Call) -> dict[str, Any]:
         if payload.get(key) is not None and not _calendar_date(payload[key]):
             raise errors.InvalidRequest(f"invalid {key}: {payload[key]!r} is no date (YYYY-MM-DD)")
     fields = {k: payload[k] for k in ("description", "notes", "priority", "pinned", "private", "billable",
-                                      "start_date", "end_date") if payload.get(k) is not None}
+                                      "start_date", "end_date", "status_id", "assignee_user_ids")
+              if payload.get(k) is not None}
+    if payload.get("integration_ext_id") is not None:
+        fields["external_id"] = str(payload["integration_ext_id"])
     if payload.get("position") is not None:
         fields["position"] = payload["position"]
     task = call.state.add_task(call.workspace_id, payload["name"], call.user.id, project_id=project_id, **fields)
@@ -227,3 +235,138 @@ def get_task(call: Call) -> dict[str, Any]:
 
 def delete_task(call: Call) -> None:
     call.state.remove_task(_task(call))
+
+
+# -- finding work: who am I, the tasks and projects of a workspace --------------------------------------------------
+
+def user_settings(call: Call) -> dict[str, Any]:
+    return render.settings(call.user)
+
+
+def _query_int(call: Call, name: str, default: int | None) -> int | None:
+    """An integer query parameter as Go's binding parses it."""
+    value = call.http.query.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value, 10)
+    except ValueError:
+        raise errors.InvalidRequest(f'strconv.ParseInt: parsing "{value}": invalid syntax') from None
+
+
+def _query_bool(call: Call, name: str) -> bool | None:
+    value = call.http.query.get(name)
+    if value is None or value == "":
+        return None
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    raise errors.InvalidRequest(f'strconv.ParseBool: parsing "{value}": invalid syntax')
+
+
+def _query_list(call: Call, name: str) -> list[str]:
+    q = call.http.query
+    return [item for value in q.getlist(name) + q.getlist(f"{name}[]") for item in value.split(",")]
+
+
+def _paging(call: Call) -> tuple[int, int]:
+    """``page`` and ``per_page``, with the validator's texts (the ``max`` one seen on the live service)."""
+    number = _query_int(call, "page", 1) or 0
+    per_page = _query_int(call, "per_page", DEFAULT_PER_PAGE) or 0
+    for field_name, value, tag in (("PerPage", per_page, "max" if per_page > MAX_PER_PAGE else "min"),
+                                   ("Page", number, "min")):
+        if value < 1 or value > MAX_PER_PAGE and field_name == "PerPage":
+            raise errors.InvalidRequest(f"Key: 'Pagination.{field_name}' Error:Field validation for "
+                                        f"'{field_name}' failed on the '{tag}' tag")
+    return number, per_page
+
+
+def _page(items: list[dict[str, Any]], call: Call) -> dict[str, Any]:
+    number, per_page = _paging(call)
+    start = (number - 1) * per_page
+    return render.page(items[start:start + per_page], number, per_page, len(items))
+
+
+def _ids(call: Call, name: str) -> list[int | None] | None:
+    """An id-list filter: ``None`` when absent; an empty value stands for "none" (``?project_id=``)."""
+    values = _query_list(call, name)
+    if not values and name not in call.http.query and f"{name}[]" not in call.http.query:
+        return None
+    out: list[int | None] = []
+    for value in values:
+        if value == "":
+            out.append(None)
+        elif ascii_digits(value):
+            out.append(int(value))
+        else:
+            raise errors.InvalidRequest(f'strconv.ParseInt: parsing "{value}": invalid syntax')
+    return out or [None]
+
+
+def _task_order(call: Call) -> list[tuple[str, bool]]:
+    keys = []
+    for item in _query_list(call, "order_by"):
+        item = item.strip()
+        if not item:
+            continue
+        key = item[1:] if item.startswith("-") else item
+        if key not in TASK_ORDER_KEYS and not re.fullmatch(r"pcf_\d+", key):
+            raise errors.InvalidRequest(f"invalid order_by: {item!r}")
+        keys.append((key, item.startswith("-")))
+    return keys
+
+
+def _sort_value(t: Task, key: str) -> Any:
+    if key == "assignees":
+        return sorted(t.assignee_user_ids)
+    if key in ("tag_ids",) or key.startswith("pcf_"):
+        return []
+    value = getattr(t, key)
+    return value if value is not None else ""
+
+
+def list_tasks(call: Call) -> dict[str, Any]:
+    """The workspace's tasks: the filters the vendor documents, ``order_by``, then one page with the total."""
+    state, q = call.state, call.http.query
+    name = q.get("name", "").lower()
+    projects, statuses = _ids(call, "project_id"), _ids(call, "status_id")
+    user, creator = _query_int(call, "toggl_user_id", None), _query_int(call, "creator_id", None)
+    flags = {key: _query_bool(call, key) for key in ("pinned", "private", "archived", "has_dates")}
+    start, end = q.get("start_date"), q.get("end_date")
+    order = _task_order(call)
+
+    def wanted(t: Task) -> bool:
+        project = state.projects.get(t.project_id) if t.project_id else None
+        return ((not name or name in t.name.lower() or (project is not None and name in project.name.lower()))
+                and (projects is None or t.project_id in projects)
+                and (statuses is None or t.status_id in statuses)
+                and (user is None or user == t.toggl_user_id or user in t.assignee_user_ids)
+                and (creator is None or creator == t.toggl_user_id)
+                and flags["pinned"] in (None, t.pinned) and flags["private"] in (None, t.private)
+                and not flags["archived"]
+                and flags["has_dates"] in (None, bool(t.start_date or t.end_date))
+                and (not start or (t.end_date or t.start_date or "") >= start[:10])
+                and (not end or (t.start_date or t.end_date or "9999") <= end[:10]))
+
+    tasks = sorted((t for t in state.tasks.values() if t.workspace_id == call.workspace_id and wanted(t)),
+                   key=lambda t: (t.position, t.id))
+    for key, descending in reversed(order):
+        tasks.sort(key=lambda t: _sort_value(t, key), reverse=descending)
+    return _page([render.task(t) for t in tasks], call)
+
+
+def find_task_by_external_id(call: Call) -> dict[str, Any]:
+    external_id = call.http.query.get("external_id", "")
+    if not external_id:
+        raise errors.InvalidRequest("external_id is required")
+    found = next((t for t in sorted(call.state.tasks.values(), key=lambda t: t.id)
+                  if t.workspace_id == call.workspace_id and t.external_id == external_id), None)
+    if found is None:
+        raise errors.TaskNotFound()
+    return render.task(found)
+
+
+def list_projects(call: Call) -> dict[str, Any]:
+    name = call.http.query.get("name", "").lower()
+    projects = [p for p in sorted(call.state.projects.values(), key=lambda p: p.id)
+                if p.workspace_id == call.workspace_id and name in p.name.lower()]
+    return _page([render.project(p) for p in projects], call)

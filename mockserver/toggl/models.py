@@ -55,6 +55,11 @@ class User:
     email: str
     api_key: str
     workspaces: list[int]
+    current_workspace_id: int | None = None
+
+    def __post_init__(self):
+        if self.current_workspace_id is None and self.workspaces:
+            self.current_workspace_id = self.workspaces[0]
 
 
 @dataclass
@@ -80,6 +85,9 @@ class Task:
     billable: bool = False
     start_date: str | None = None
     end_date: str | None = None
+    status_id: int = 1
+    external_id: str | None = None           # metadata.external_id: what by-external-id looks up
+    assignee_user_ids: list[int] = field(default_factory=list)
     created_at: datetime = field(default_factory=now)
     updated_at: datetime | None = None
 
@@ -128,12 +136,13 @@ class TogglState:
         for u in fixture.get("users", []):
             name = u.get("name") or fake.name()
             self.users[u["id"]] = User(u["id"], name, u.get("email") or fake.email(name), u["api_key"],
-                                       list(u.get("workspaces", [])))
+                                       list(u.get("workspaces", [])), u.get("current_workspace_id"))
         self.projects = {p["id"]: Project(p["id"], p["workspace_id"], p.get("name") or fake.title(2))
                          for p in fixture.get("projects", [])}
         owner = next(iter(self.users), 0)
         self.tasks = {t["id"]: Task(t["id"], t["workspace_id"], t.get("name") or fake.title(4),
-                                    t.get("toggl_user_id", owner), t.get("project_id"), created_at=self.clock.now())
+                                    t.get("toggl_user_id", owner), t.get("project_id"),
+                                    external_id=t.get("external_id"), created_at=self.clock.now())
                       for t in fixture.get("tasks", [])}
         self.attachments: dict[tuple[str, int], Attachment] = {}
         self.owned: dict[tuple[str, int], dict[int, Attachment]] = {}         # (owner, owner id) -> attachments

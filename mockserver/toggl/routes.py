@@ -2,7 +2,7 @@
 operation is named by its ``operationId`` in the vendor's Swagger, which is also its response contract.
 
 ``meta``: ``owner`` (``task`` or ``project``: whose attachments), ``string_errors`` (the Swagger declares the
-operation's error bodies as JSON strings)."""
+operation's error bodies as JSON strings), ``scoped`` (false: not under a workspace, ``/api/users/me/...``)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,19 @@ def _op(name: str, handler: Callable[..., Any], method: str, path: str, request:
                      meta={"string_errors": True, **meta})
 
 
+def _find(name: str, handler: Callable[..., Any], path: str, scoped: bool = True) -> Operation:
+    """A discovery route (its error bodies are ``response.Error``); an unscoped one is not under a workspace."""
+    return Operation(name, handler, "GET", (P + path) if scoped else "/api" + path, response=f"toggl/{name}",
+                     meta={"string_errors": False, "scoped": scoped})
+
+
 OPERATIONS = [
     _op("get-workspace-attachment-storage", h.storage_usage, "GET", "/attachments/storage"),
     _op("create-task", h.create_task, "POST", "/tasks", "toggl/task.CreatePayload", 201, string_errors=False),
+    _find("get-user-settings", h.user_settings, "/users/me/settings", scoped=False),
+    _find("list-tasks", h.list_tasks, "/tasks"),
+    _find("get-task-by-external-id", h.find_task_by_external_id, "/tasks/by-external-id"),
+    _find("list-projects", h.list_projects, "/projects"),
     _op("get-task", h.get_task, "GET", "/tasks/{task_id}", string_errors=False),
     _op("delete-task", h.delete_task, "DELETE", "/tasks/{task_id}", status=204, string_errors=False),
 ]

@@ -66,9 +66,13 @@ class Wire(RouteWire):
         user = state.user_by_key(key) if key.startswith("toggl_sk_") else None
         if user is None:
             raise errors.Unauthorized()
-        org_id = parse_id(request.path_params["organization_id"], "organization_id")
-        workspace_id = parse_id(request.path_params["workspace_id"], "workspace_id")
-        organization = state.organizations.get(org_id)
+        if op.meta.get("scoped", True):
+            org_id = parse_id(request.path_params["organization_id"], "organization_id")
+            workspace_id = parse_id(request.path_params["workspace_id"], "workspace_id")
+            organization = state.organizations.get(org_id)
+        else:                               # /users/me/...: the quota of the user's current workspace
+            workspace_id = user.current_workspace_id or 0
+            organization = state.organization_of(workspace_id)
         if organization is None or workspace_id not in organization.workspaces or workspace_id not in user.workspaces:
             raise errors.InsufficientPermissions()
         remaining, resets_in, allowed = state.spend_quota(user, organization)

@@ -22,7 +22,8 @@ def test_every_switch_is_listed_with_its_type_default_and_meaning(taskmock_asgi)
     assert listed["bitrix24"]["rate_limits"]["value"] is False and listed["kanboard"] == {}
     printed = subprocess.run([sys.executable, "-m", "mockserver", "options"], capture_output=True, text=True,
                              timeout=60).stdout.splitlines()
-    assert "toggl.quota_enforced (boolean, default false): " in printed[-3][:48]
+    assert any(line.startswith("toggl.quota_enforced (boolean, default false): ") for line in printed)
+    assert any(line.startswith("projectcor.task_create_status (integer, default 200): ") for line in printed)
     assert len(printed) == sum(len(v) for v in listed.values())
 
 
