@@ -85,6 +85,24 @@ class BlobStore:
         writer.write(data)
         return writer.commit()
 
+    def append(self, writer: BlobWriter, blob: Blob) -> bool:
+        """Stream a stored blob's bytes onto ``writer`` (False: the blob is gone already)."""
+        source = self.open(blob)
+        if source is None:
+            return False
+        with source:
+            while piece := source.read(1024 * 1024):
+                writer.write(piece)
+        return True
+
+    def copy(self, blob: Blob) -> Blob | None:
+        """A new blob with the same bytes, streamed (None: gone already)."""
+        writer = self.open_writer()
+        if not self.append(writer, blob):
+            writer.discard()
+            return None
+        return writer.commit()
+
     def open(self, blob: Blob) -> BinaryIO | None:
         """The blob's bytes, open for reading (None: gone already). They stay readable through this file to
         the end, whatever is deleted or reset meanwhile."""

@@ -18,6 +18,20 @@ download handler (``FileHandler.ashx``) answers a missing file 404 and a forbidd
 deleted task, refused (403) unless the caller is a project manager (an admin, the responsible) or the team
 member who created it (``ProjectSecurityTask.CanDeleteEntity``).
 
+Also read there (``DocumentsApi.cs``, ``ChunkedUploaderHandler.cs``, ``FileUploader.cs``, ``FileOperationWraper``,
+``FolderContentWrapper``, ``EmployeeWraperFull``, ``ProjectApi.Projects.cs``): ``PUT files/file/{id}`` renames
+(keeping the extension) and ``lastVersion`` restores a version as the newest; ``GET file/{id}/history`` lists the
+versions; ``DELETE files/file/{id}`` and ``PUT files/fileops/move`` answer the caller's operations, polled at ``GET
+files/fileops`` (a finished one reported once); chunked upload is ``create_session`` (``fileName``,
+``fileSize`` a long) then one multipart part per chunk to the session's ``location``
+(``ChunkedUploader.ashx?uid=``; 10 MB a chunk, sessions live 12 h), answered outside the envelope as
+``{"success","data","message"}``, 201 with the file on the last chunk, 200 with ``success: false`` on an error;
+``FolderContentWrapper`` emits its file and folder lists even when empty; ``project/{id}/files`` is 403 "Access
+to files is denied" without the Files right; the ``entityfiles`` routes take ``entityType`` (Task is 2; the
+default, Project, does nothing and lists nothing) and call the task-file code, ``entityfilesmany`` with the
+same attaching bug as ``filesmany``; ``project/{id}/task`` lists open tasks. ``coverage.md`` beside this module
+lists what is and is not answered.
+
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404 to a
 stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist``
 defaults to true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are
@@ -27,12 +41,19 @@ phrases the server sets ("The record could not be found", ...) are not reproduce
 The 503 of a cloud portal's rate limit (documented, with ``Retry-After``) is answered in the error envelope with
 "Service Unavailable" and ``Retry-After: 10`` (the body and the value are inferred); it is only ever sent by a
 fault rule. A body past the server's ceiling is the 413 page of the nginx in front of the portal (inferred; the
-100 MB file limit is the server's own 500)."""
+100 MB file limit is the server's own 500). Of the new routes, inferred: an operation runs until the client's
+next poll of ``fileops`` (switch ``fileops_delay_ms``: after that long on the mock's clock instead); a delete
+goes to the caller's Trash unless ``immediately``; moving takes the right to create in the destination, and
+files only (no folder tree is modelled); renaming, moving and deleting take the right to create where the file
+is, or being its author; ``terminate`` ends running operations with an error; the chunked-upload limit is 1 GB
+(``max_chunked_upload_bytes``); ``people/@self`` orders equal ``Order`` members base class first and has no
+groups, contacts or birthday; folders are dated when the portal was made; ``project/{id}/task`` of a project
+one cannot read is ``[]``; ``project/filter`` knows ``participant``, ``manager`` and ``status``."""
 
-from mockserver.onlyoffice.models import OnlyofficeState
+from mockserver.onlyoffice.models import OPTIONS, OnlyofficeState
 from mockserver.onlyoffice.routes import OPERATIONS
 from mockserver.onlyoffice.wire import WIRE
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/"), entry_path="",
-                make_state=OnlyofficeState, operations=OPERATIONS, wire=WIRE)
+VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/", "/ChunkedUploader.ashx"),
+                entry_path="", make_state=OnlyofficeState, operations=OPERATIONS, wire=WIRE, options=OPTIONS)

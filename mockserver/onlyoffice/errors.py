@@ -55,6 +55,19 @@ class NoCreatePermission(AccessDenied):
     message = "You don't have enough permission to create"
 
 
+class NoEditPermission(AccessDenied):
+    message = "You don't have enough permission to edit the file"
+
+
+class FilesAccessDenied(AccessDenied):
+    """``GET project/{id}/files`` without the Files right: ``SecurityException("Access to files is denied")``."""
+    message = "Access to files is denied"
+
+
+class NoFolderReadPermission(AccessDenied):
+    message = "You don't have enough permission to view the folder content"
+
+
 class NoReadPermission(OnlyofficeError):
     """``FileStorageService.GetFile``'s ``ErrorIf(!CanRead)``: an InvalidOperationException, which the API
     answers 403."""

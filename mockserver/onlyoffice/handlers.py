@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import uuid
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,8 +14,14 @@ from mockserver.downloads import Download, open_download
 from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
-from mockserver.onlyoffice.models import File, Folder, OnlyofficeState, Task
-from mockserver.onlyoffice.render import content_length, date, file_wrapper, project_full, task_full, task_wrapper
+from mockserver.onlyoffice import render
+from mockserver.onlyoffice.models import (
+    CHUNK_SIZE, DELETE, MOVE, PROJECTS, SESSION_LIFE, TRASH, File, Folder, OnlyofficeState, Operation, Task,
+    UploadSession,
+)
+from mockserver.onlyoffice.render import (
+    ChunkAnswer, content_length, date, file_wrapper, project_full, task_full, task_wrapper,
+)
 from mockserver.onlyoffice.wire import Call, Params, int32
 
 INVALID_TITLE_CHARS = re.compile(r'[\\/:*?"<>|]')
@@ -50,8 +57,12 @@ def clean_title(title: str) -> str:
 
 async def upload(call: Call) -> Any:
     """Multipart (every file part, any field name) or a raw body named by Content-Disposition."""
+    return await _upload(call, call.http.path_params["folder"])
+
+
+async def _upload(call: Call, folder_ref: str) -> Any:
     state, user, request = call.state, call.me, call.http
-    folder = _folder(call, call.http.path_params["folder"])
+    folder = _folder(call, folder_ref)
     if not state.can_create_in(user, folder):
         raise errors.NoCreatePermission()
     if is_multipart(request.headers):
@@ -96,7 +107,8 @@ async def upload(call: Call) -> Any:
         title = clean_title(name)
         existing = None if create_new else next(
             (f for f in state.files.values() if f.folder_id == folder.id and f.title == title), None)
-        stored.append(state.new_version(existing, blob) if existing else state.add_file(folder, title, blob, user))
+        stored.append(state.new_version(existing, blob, user) if existing
+                      else state.add_file(folder, title, blob, user))
     wrappers = [file_wrapper(state, f, call.http.base_url) for f in stored]
     return wrappers[0] if len(wrappers) == 1 else wrappers
 
@@ -121,21 +133,27 @@ def too_large(state: OnlyofficeState) -> errors.FileTooLarge:
 
 
 def download(call: Call) -> Download:
+    """``filehandler.ashx?action=download&fileid=N[&version=V]``: the bytes of the file, or of that version."""
     try:
         file_id = call.params.integer("fileid")
+        version = call.params.integer("version")
     except errors.InvalidArguments:                      # FileHandler looks the text up: no such file
         raise errors.FileNotFound() from None
     f = _readable_file(call, file_id, errors.FileNotFound)
+    v = f.at(version) if version else None
+    if version and v is None:
+        raise errors.FileNotFound()
     media_type = mimetypes.guess_type(f.title)[0] or "application/octet-stream"
-    return open_download(call.state.blobs, f.blob, f.title, media_type, missing=errors.FileNotFound())
+    return open_download(call.state.blobs, v.blob if v else f.blob, f.title, media_type,
+                         missing=errors.FileNotFound())
 
 
 # -- Projects -----------------------------------------------------------------------------------------------------
 
-def _task(call: Call, files_right: bool = True) -> Task:
-    """The path's task. 404 for a task that is missing or that the caller cannot read; then 403 without the
-    Files right."""
-    task = call.state.tasks.get(call.http.path_params["task_id"])
+def _task(call: Call, files_right: bool = True, task_id: int | None = None) -> Task:
+    """The path's task (or ``task_id``). 404 for a task that is missing or that the caller cannot read; then 403
+    without the Files right."""
+    task = call.state.tasks.get(call.http.path_params["task_id"] if task_id is None else task_id)
     project = call.state.projects.get(task.project_id) if task else None
     if task is None or project is None or not call.state.can_read(call.me, project):
         raise errors.ItemNotFound()
@@ -293,3 +311,387 @@ def create_task(call: Call) -> dict[str, Any]:
                                priority=max(-1, min(1, priority)), responsibles=responsibles)
     task.updated = call.state.clock.now()
     return task_wrapper(call.state, task, call.me, call.http.base_url)
+
+
+# -- who am I, and the projects one can see ------------------------------------------------------------------------
+
+def people_self(call: Call) -> dict[str, Any]:
+    return render.employee_full(call.state, call.me, call.http.base_url)
+
+
+def _readable_projects(call: Call) -> list[Any]:
+    return [p for p in sorted(call.state.projects.values(), key=lambda p: p.id)
+            if call.state.can_read(call.me, p)]
+
+
+def projects_all(call: Call) -> list[dict[str, Any]]:
+    return [render.project_wrapper(call.state, p, call.me, call.http.base_url) for p in _readable_projects(call)]
+
+
+def projects_self(call: Call) -> list[dict[str, Any]]:
+    """``ProjectEngine.GetByParticipant``: the projects the caller is on the team of."""
+    return [render.project_wrapper(call.state, p, call.me, call.http.base_url) for p in _readable_projects(call)
+            if call.me.id in p.participants]
+
+
+def projects_filter(call: Call) -> list[dict[str, Any]]:
+    """``GET project/filter``: ``participant``, ``manager``, ``status``; ``total`` counts every match."""
+    participant, manager = call.params.text("participant"), call.params.text("manager")
+    status = call.params.text("status")
+    projects = [p for p in _readable_projects(call)
+                if (not participant or participant in p.participants)
+                and (not manager or p.responsible_id == manager)
+                and (status in (None, "") or str(p.status) == status
+                     or {"open": 0, "closed": 1, "paused": 2}.get(status.lower()) == p.status)]
+    call.total = len(projects)
+    count = call.params.integer("count") or len(projects)
+    return [project_full(call.state, p, call.me, call.http.base_url)
+            for p in projects[call.start_index:call.start_index + count]]
+
+
+def project_tasks(call: Call) -> list[dict[str, Any]]:
+    """``GET project/{id}/task``: its open tasks (404 for a project that does not exist)."""
+    project = call.state.projects.get(call.http.path_params["project_id"])
+    if project is None:
+        raise errors.ItemNotFound()
+    if not call.state.can_read(call.me, project):
+        return []
+    return [task_wrapper(call.state, t, call.me, call.http.base_url)
+            for t in sorted(call.state.tasks.values(), key=lambda t: t.id) if t.project_id == project.id
+            and t.status == 1]
+
+
+# -- Documents: folders, versions, operations, chunked upload ------------------------------------------------------
+
+SORTS = {"title": lambda f: f.title.lower(), "dateandtime": lambda f: f.updated, "size": lambda f: f.blob.size}
+
+
+def _read_folder(call: Call, ref: str) -> Folder:
+    if ref == "@projects":
+        return call.state.projects_root
+    if ref == "@trash":
+        return call.state.trash(call.me)
+    folder = _folder(call, ref)
+    project = call.state.projects.get(folder.project_id) if folder.project_id is not None else None
+    if project is not None and not call.state.can_read_files(call.me, project):
+        raise errors.NoFolderReadPermission()
+    return folder
+
+
+def _content(call: Call, folder: Folder) -> dict[str, Any]:
+    """The folder's readable entries, filtered by ``filterValue`` (a part of the title), sorted by ``sortBy``
+    (title, DateAndTime, size) and ``sortOrder``, paged by ``startIndex`` and ``count``."""
+    state, me = call.state, call.me
+    needle = (call.params.text("filterValue") or "").lower()
+    files = [f for f in state.files_in(folder) if state.can_read_file(me, f) and needle in f.title.lower()]
+    folders = [x for x in state.subfolders(folder)
+               if x.project_id is None or state.can_read(me, state.projects[x.project_id])]
+    key = SORTS.get((call.params.text("sortBy") or "").lower(), SORTS["dateandtime"])
+    files.sort(key=key, reverse=(call.params.text("sortOrder") or "descending").lower() != "ascending")
+    entries: list[Any] = [*folders, *files]
+    count = call.params.integer("count") or len(entries)
+    page = entries[call.start_index:call.start_index + count]
+    return render.folder_content(state, folder, [e for e in page if isinstance(e, File)],
+                                 [e for e in page if isinstance(e, Folder)], len(entries), call.start_index,
+                                 call.http.base_url)
+
+
+def folder_content(call: Call) -> dict[str, Any]:
+    return _content(call, _read_folder(call, call.http.path_params["folder"]))
+
+
+def project_files(call: Call) -> dict[str, Any]:
+    """``GET project/{id}/files``: the project folder's content; without the Files right 403."""
+    project = call.state.projects.get(call.http.path_params["project_id"])
+    if project is None or not call.state.can_read(call.me, project):
+        raise errors.ItemNotFound()
+    if not call.state.can_read_files(call.me, project):
+        raise errors.FilesAccessDenied()
+    return _content(call, call.state.folders[project.folder_id])
+
+
+def _editable_file(call: Call) -> File:
+    f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
+    if not call.state.can_edit_file(call.me, f):
+        raise errors.NoEditPermission()
+    return f
+
+
+def update_file(call: Call) -> dict[str, Any]:
+    """``PUT files/file/{id}``: ``title`` renames (the old extension put back when the new title lacks it);
+    ``lastVersion`` makes that version's bytes the newest version."""
+    f = _editable_file(call)
+    title = call.params.text("title")
+    if title:
+        title = clean_title(title)
+        if render.extension(title) != render.extension(f.title):
+            title += render.extension(f.title)
+        f.title, f.updated, f.updated_by = title, call.state.clock.now(), call.me.id
+    last = call.params.integer("lastVersion")
+    if last > 0:
+        v = f.at(last)
+        if v is None:
+            raise errors.FileNotFound()
+        copy = call.state.blobs.copy(v.blob) if last != f.version else None
+        if copy is not None:
+            call.state.new_version(f, copy, call.me, comment=f"Restored from version {last}")
+    return file_wrapper(call.state, f, call.http.base_url)
+
+
+def file_history(call: Call) -> list[dict[str, Any]]:
+    """``GET files/file/{id}/history``: every version, the newest first, each with its own bytes' link."""
+    f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
+    versions = [f.at(f.version), *reversed(f.history)]
+    return [file_wrapper(call.state, f, call.http.base_url, v) for v in versions if v is not None]
+
+
+def _statuses(call: Call) -> list[dict[str, Any]]:
+    """The caller's operations (``GetTasksStatuses``); a finished one is reported once, then forgotten."""
+    state = call.state
+    answer = [render.operation(state, o, call.http.base_url) for o in state.operations_of(call.me)]
+    for o in state.operations_of(call.me):
+        if o.finished:
+            del state.operations[o.id]
+    return answer
+
+
+def _run_due(call: Call, polled: bool) -> None:
+    """Finish the operations whose time has come: at the next poll, or once the switch's delay has passed."""
+    state = call.state
+    for o in state.operations_of(call.me):
+        delay = state.fileops_delay_ms / 1000
+        if not o.finished and ((polled and delay <= 0) or (delay > 0 and state.clock.time() - o.started >= delay)):
+            _finish(call, o)
+
+
+def _finish(call: Call, o: Operation) -> None:
+    state, me = call.state, call.me
+    for file_id in o.file_ids:
+        f = state.files.get(file_id)
+        o.processed += 1
+        if f is None:
+            o.error = "File not found"
+            continue
+        if not state.can_edit_file(me, f):
+            o.error = ("You don't have enough permission to delete the file" if o.kind == DELETE
+                       else "You don't have enough permission to move the file")
+            continue
+        if o.kind == DELETE:
+            if o.immediately or state.folders[f.folder_id].root_type == TRASH:
+                state.remove_file(f)
+            else:
+                f.folder_id = state.trash(me).id
+            o.done.append(file_id)
+            continue
+        dest = state.folders[o.dest_folder_id] if o.dest_folder_id in state.folders else None
+        if dest is None or not state.can_create_in(me, dest):
+            o.error = "You don't have enough permission to create"
+            continue
+        clash = next((x for x in state.files_in(dest) if x.title.lower() == f.title.lower() and x.id != f.id), None)
+        if clash is not None and o.conflict == 0:              # skip
+            continue
+        if clash is not None and o.conflict == 1:              # overwrite: the file there takes these bytes
+            state.new_version(clash, f.blob, me)
+            del state.files[f.id]
+            o.done.append(clash.id)
+            continue
+        if clash is not None:                                  # duplicate: a free "name (n).ext"
+            stem, ext = f.title[:len(f.title) - len(render.extension(f.title))], render.extension(f.title)
+            taken = {x.title.lower() for x in state.files_in(dest)}
+            n = 1
+            while f"{stem} ({n}){ext}".lower() in taken:
+                n += 1
+            f.title = f"{stem} ({n}){ext}"
+        f.folder_id = dest.id
+        o.done.append(file_id)
+    o.finished = True
+
+
+def delete_file(call: Call) -> list[dict[str, Any]]:
+    """``DELETE files/file/{id}``: a delete operation (to the caller's trash, or gone with ``immediately``), to
+    be polled at ``GET files/fileops``. A file in a task's project folder leaves the task when it goes."""
+    f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
+    _run_due(call, polled=False)
+    call.state.start_operation(call.me, DELETE, [f.id], immediately=call.params.boolean("immediately", False))
+    return _statuses(call)
+
+
+def move(call: Call) -> list[dict[str, Any]]:
+    """``PUT files/fileops/move``: ``destFolderId``, ``fileIds``, ``conflictResolveType`` (skip, overwrite,
+    duplicate); folders are not moved here [INFER: no folder tree to move]."""
+    dest = call.params.text("destFolderId") or ""
+    folder = _folder(call, dest) if dest else None
+    if folder is None:
+        raise errors.FolderNotFound()
+    conflict = call.params.integer("conflictResolveType")
+    _run_due(call, polled=False)
+    call.state.start_operation(call.me, MOVE, call.params.integers("fileIds"), dest_folder_id=folder.id,
+                               conflict=conflict if conflict in (0, 1, 2) else 0)
+    return _statuses(call)
+
+
+def fileops(call: Call) -> list[dict[str, Any]]:
+    _run_due(call, polled=True)
+    return _statuses(call)
+
+
+def terminate(call: Call) -> list[dict[str, Any]]:
+    """``PUT files/fileops/terminate``: the caller's running operations stop where they are, undone [INFER:
+    the cancelled task reports finished with an error]."""
+    for o in call.state.operations_of(call.me):
+        if not o.finished:
+            o.finished, o.error = True, "The operation was terminated"
+    return _statuses(call)
+
+
+def create_session(call: Call) -> dict[str, Any]:
+    """``POST files/{folderId}/upload/create_session``: ``fileName``, ``fileSize`` (past the chunked limit is
+    the server's size error); the answer says where to send the chunks."""
+    state = call.state
+    folder = _folder(call, call.http.path_params["folder"])
+    if not state.can_create_in(call.me, folder):
+        raise errors.NoCreatePermission()
+    size = call.params.integer("fileSize", bits=64)
+    if size > state.max_chunked_upload:
+        raise errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_chunked_upload)}).")
+    title = clean_title(call.params.text("fileName") or "")
+    now = state.clock.now()
+    session = UploadSession(uuid.uuid4().hex, folder.id, title, size, call.me.id, state.blobs.open_writer(), now,
+                            now + SESSION_LIFE)
+    state.sessions[session.id] = session
+    return {"success": True, "data": render.upload_session(state, session, call.http.base_url)}
+
+
+async def upload_chunk(call: Call) -> ChunkAnswer:
+    """``ChunkedUploader.ashx?uid=...``: one multipart file part per chunk (at most 10 MB); the last one makes
+    the file (201). Problems are answered 200 with ``success: false`` and the message, as the handler writes
+    them; an aborted or finished session is unknown."""
+    state = call.state
+    session = state.sessions.get(call.params.text("uid") or "")
+    if session is None or session.expires <= state.clock.now():
+        return ChunkAnswer.error("Can't authorize given initiate session request or session with specified upload "
+                                 "id already expired")
+    if call.params.text("abort") == "true":
+        _close(state, session)
+        return ChunkAnswer.ok(None)
+    if not is_multipart(call.http.headers):
+        return ChunkAnswer.error("HttpRequest.Files is empty")
+    try:
+        form = await parse_form(call.http, state.blobs, max_file_size=CHUNK_SIZE)
+    except MultipartError as exc:
+        return ChunkAnswer.error(str(exc))
+    parts, oversize = form.files, form.oversize
+    if not parts:
+        form.discard()
+        return ChunkAnswer.error("HttpRequest.Files is empty")
+    chunk = parts[0].blob
+    if oversize or chunk.size > CHUNK_SIZE:
+        form.discard()
+        return ChunkAnswer.error(f"The maximum file size is exceeded ({content_length(state.max_upload)}).")
+    if chunk.size <= 0:
+        form.discard()
+        return ChunkAnswer.error("Empty file")
+    if session.uploaded + chunk.size > max(session.total, 0) or session.uploaded + chunk.size > state.max_chunked_upload:
+        form.discard()
+        _close(state, session)
+        return ChunkAnswer.error(f"The maximum file size is exceeded ({content_length(state.max_chunked_upload)}).")
+    state.blobs.append(session.writer, chunk)
+    form.discard()
+    session.uploaded += chunk.size
+    session.expires = state.clock.now() + SESSION_LIFE
+    if session.uploaded < session.total:
+        return ChunkAnswer.ok(render.upload_session(state, session, call.http.base_url))
+    del state.sessions[session.id]
+    blob = session.writer.commit()
+    user = state.users[session.user_id]
+    folder = state.folders[session.folder_id]
+    existing = next((f for f in state.files_in(folder) if f.title == session.title), None)
+    f = state.new_version(existing, blob, user) if existing else state.add_file(folder, session.title, blob, user)
+    return ChunkAnswer.ok({"id": f.id, "folderId": f.folder_id, "version": f.version, "title": f.title,
+                           "provider_key": None, "uploaded": True}, status=201)
+
+
+def _close(state: OnlyofficeState, session: UploadSession) -> None:
+    state.sessions.pop(session.id, None)
+    session.writer.discard()
+
+
+# -- entity files: the task-file routes under another name ----------------------------------------------------------
+
+ENTITY_TASK = 2          # EntityType.Task
+
+
+def _entity_type(call: Call) -> int:
+    """``entityType`` by name or number; missing binds to Project (0), for which nothing is done."""
+    text = (call.params.text("entityType") or "").strip()
+    names = {"project": 0, "milestone": 1, "task": 2, "subtask": 3, "team": 4, "comment": 5, "message": 6,
+             "file": 7, "timespend": 8}
+    if not text:
+        return 0
+    if text.lower() in names:
+        return names[text.lower()]
+    try:
+        return int32(text)
+    except ValueError:
+        raise errors.InvalidArguments(f"Cannot convert '{text}' to EntityType for parameter 'entityType'.") from None
+
+
+def _entity_task(call: Call) -> Task:
+    return _task(call, task_id=call.http.path_params["entity_id"])
+
+
+def _file_wrappers(call: Call, ids: list[int]) -> list[dict[str, Any]]:
+    files = []
+    for file_id in ids:
+        f = call.state.files.get(file_id)
+        if f is None:
+            raise errors.ItemNotFound()
+        files.append(file_wrapper(call.state, f, call.http.base_url))
+    return files
+
+
+def entity_files(call: Call) -> list[dict[str, Any]]:
+    if _entity_type(call) != ENTITY_TASK:
+        return []
+    task = _entity_task(call)
+    return [file_wrapper(call.state, f, call.http.base_url) for f in _listed_files(call, task)]
+
+
+def entity_files_attach(call: Call) -> list[dict[str, Any]]:
+    """For a task, attach; for the default entity type nothing is attached, and the files come back anyway."""
+    if _entity_type(call) == ENTITY_TASK:
+        _attach_files(call, _entity_task(call))
+    return _file_wrappers(call, call.params.integers("files"))
+
+
+def entity_files_detach(call: Call) -> dict[str, Any]:
+    file_id = call.params.integer("fileid")
+    if _entity_type(call) == ENTITY_TASK:
+        task = _entity_task(call)
+        if file_id not in call.state.files:
+            raise errors.ItemNotFound()
+        if file_id in task.files:
+            task.files.remove(file_id)
+    return _file_wrappers(call, [file_id])[0]
+
+
+def entity_files_detach_many(call: Call) -> list[dict[str, Any]]:
+    """The same buggy loop as ``filesmany``: for a task, the files end up attached."""
+    if _entity_type(call) == ENTITY_TASK:
+        _attach_files(call, _entity_task(call))
+    return _file_wrappers(call, call.params.integers("files"))
+
+
+async def entity_files_upload(call: Call) -> Any:
+    """``POST project/{entityID}/entityfiles/upload``: an upload into ``folderid``, then attached to the task;
+    with no file part, an empty object."""
+    if _entity_type(call) == ENTITY_TASK:
+        _entity_task(call)
+    uploaded = await _upload(call, call.params.text("folderid") or "")
+    wrappers = uploaded if isinstance(uploaded, list) else [uploaded]
+    if _entity_type(call) == ENTITY_TASK:
+        task = _entity_task(call)
+        for w in wrappers:
+            if w["id"] not in task.files:
+                task.files.append(w["id"])
+    return uploaded

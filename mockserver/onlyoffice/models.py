@@ -10,12 +10,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from mockserver.blobs import Blob, BlobStore
+from mockserver.blobs import Blob, BlobStore, BlobWriter
+from mockserver.options import Option, Switch
 from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
 MAX_UPLOAD = 100 * 1024 * 1024
-MY, COMMON, BUNCH = 5, 1, 2                    # FolderType of a folder's root
+MAX_CHUNKED_UPLOAD = 1024 * 1024 * 1024        # files.uploader.max-chunked-size [INFER: the setting's value]
+CHUNK_SIZE = 10 * 1024 * 1024                  # files.uploader.chunk-size
+SESSION_LIFE = timedelta(hours=12)             # ChunkedUploadSessionHolder.SlidingExpiration
+COMMON, BUNCH, TRASH, MY, PROJECTS = 1, 2, 3, 5, 8      # FolderType of a folder's root
+MOVE, COPY, DELETE = 0, 1, 2                   # FileOperationType
+
+OPTIONS = [
+    Option("fileops_delay_ms", 0, "how long a move or delete runs: 0 finishes it when the client next polls "
+                                  "GET files/fileops, else after that many milliseconds of the mock's clock"),
+]
 
 
 def utcnow() -> datetime:
@@ -42,6 +52,16 @@ class Folder:
 
 
 @dataclass
+class Version:
+    """One stored version of a file, its bytes kept for ``GET file/{id}/history`` and ``?version=N``."""
+    version: int
+    blob: Blob
+    created: datetime
+    created_by: str
+    comment: str
+
+
+@dataclass
 class File:
     id: int
     folder_id: int
@@ -51,9 +71,51 @@ class File:
     version: int = 1
     created: datetime = field(default_factory=utcnow)
     updated: datetime | None = None
+    updated_by: str | None = None
+    comment: str = "Uploaded"
+    history: list[Version] = field(default_factory=list)      # the earlier versions, oldest first
 
     def __post_init__(self):
         self.updated = self.updated or self.created
+        self.updated_by = self.updated_by or self.created_by
+
+    def at(self, version: int) -> Version | None:
+        """That version (the current one included), or None."""
+        if version == self.version:
+            return Version(self.version, self.blob, self.updated or self.created, self.updated_by or
+                           self.created_by, self.comment)
+        return next((v for v in self.history if v.version == version), None)
+
+
+@dataclass
+class Operation:
+    """A file operation of ``files/fileops``: it runs in the background and is polled until ``finished``."""
+    id: str
+    kind: int                                  # MOVE or DELETE
+    user_id: str
+    file_ids: list[int]
+    started: float
+    dest_folder_id: int | None = None
+    conflict: int = 0                          # FileConflictResolveType: skip 0, overwrite 1, duplicate 2
+    immediately: bool = False
+    finished: bool = False
+    error: str = ""
+    processed: int = 0
+    done: list[int] = field(default_factory=list)       # the files the operation acted on
+
+
+@dataclass
+class UploadSession:
+    """A chunked upload: its bytes stream into a blob writer chunk by chunk."""
+    id: str
+    folder_id: int
+    title: str
+    total: int
+    user_id: str
+    writer: BlobWriter
+    created: datetime
+    expires: datetime
+    uploaded: int = 0
 
 
 @dataclass
@@ -88,12 +150,18 @@ class Task:
 
 
 class OnlyofficeState:
+    fileops_delay_ms = Switch(int)
+
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
         self.blobs: BlobStore = context.blobs
         self.clock = context.clock
         self.id_source = context.ids
         self.max_upload: int = fixture.get("max_upload_bytes", MAX_UPLOAD)
+        self.max_chunked_upload: int = fixture.get("max_chunked_upload_bytes", MAX_CHUNKED_UPLOAD)
+        self.options = context.options
+        self.operations: dict[str, Operation] = {}
+        self.sessions: dict[str, UploadSession] = {}
         self.users: dict[str, User] = {}
         for u in fixture.get("users", []):
             name = u.get("display_name") or fake.name()
@@ -107,8 +175,10 @@ class OnlyofficeState:
         self.tasks: dict[int, Task] = {}
         self.ids = {"folder": fixture.get("first_folder_id", 100), "file": fixture.get("first_file_id", 1000)}
         self.common = self.add_folder("Common Documents", COMMON)
+        self.projects_root = self.add_folder("Projects Documents", PROJECTS)
         for user in self.users.values():
             self.add_folder("My Documents", MY, owner_id=user.id)
+            self.add_folder("Trash", TRASH, owner_id=user.id)
         by_login = {u.user_name: u.id for u in self.users.values()}
         for p in fixture.get("projects", []):
             project = self.add_project(p.get("title") or fake.title(2), p.get("description"),
@@ -157,15 +227,46 @@ class OnlyofficeState:
     def my_folder(self, user: User) -> Folder:
         return next(f for f in self.folders.values() if f.root_type == MY and f.owner_id == user.id)
 
+    def trash(self, user: User) -> Folder:
+        return next(f for f in self.folders.values() if f.root_type == TRASH and f.owner_id == user.id)
+
+    def parent_of(self, folder: Folder) -> int:
+        """A project folder's parent is the projects root; a root's parent is 0."""
+        return self.projects_root.id if folder.project_id is not None else 0
+
+    def files_in(self, folder: Folder) -> list[File]:
+        return [f for f in self.files.values() if f.folder_id == folder.id]
+
+    def subfolders(self, folder: Folder) -> list[Folder]:
+        if folder.root_type == PROJECTS and folder.project_id is None:
+            return [self.folders[p.folder_id] for p in sorted(self.projects.values(), key=lambda p: p.id)]
+        return []
+
     def add_file(self, folder: Folder, title: str, blob: Blob, user: User) -> File:
         f = File(self._next("file"), folder.id, title, blob, user.id, created=self.clock.now())
         self.files[f.id] = f
         return f
 
-    def new_version(self, f: File, blob: Blob) -> File:
-        self.blobs.delete(f.blob.key)
-        f.blob, f.version, f.updated = blob, f.version + 1, self.clock.now()
+    def new_version(self, f: File, blob: Blob, user: User, comment: str = "Uploaded new version") -> File:
+        """The current bytes become history (kept, with their own version number); ``blob`` is the new one."""
+        f.history.append(Version(f.version, f.blob, f.updated or f.created, f.updated_by or f.created_by,
+                                 f.comment))
+        f.blob, f.version, f.updated, f.updated_by, f.comment = blob, f.version + 1, self.clock.now(), user.id, comment
         return f
+
+    def remove_file(self, f: File) -> None:
+        del self.files[f.id]
+        for blob in {f.blob.key, *(v.blob.key for v in f.history)}:
+            self.blobs.delete(blob)
+
+    # -- file operations ------------------------------------------------------------------------------------------
+    def start_operation(self, user: User, kind: int, file_ids: list[int], **fields: Any) -> Operation:
+        operation = Operation(str(uuid.uuid4()), kind, user.id, file_ids, self.clock.time(), **fields)
+        self.operations[operation.id] = operation
+        return operation
+
+    def operations_of(self, user: User) -> list[Operation]:
+        return [o for o in self.operations.values() if o.user_id == user.id]
 
     # -- projects and tasks ---------------------------------------------------------------------------------------
     def add_project(self, title: str, description: str | None, responsible_id: str, private: bool) -> Project:
@@ -197,17 +298,23 @@ class OnlyofficeState:
         """``FileSecurity.CanRead``: My documents to their owner alone, Common documents to everyone, a project
         folder's files as the project's Files right says."""
         folder = self.folders[f.folder_id]
-        if folder.root_type == MY:
+        if folder.root_type in (MY, TRASH):
             return folder.owner_id == user.id
         if folder.root_type == COMMON:
             return True
         project = self.projects.get(folder.project_id) if folder.project_id is not None else None
         return project is not None and self.can_read_files(user, project)
 
+    def can_edit_file(self, user: User, f: File) -> bool:
+        """Renaming, new versions, moving and deleting: where the caller may create [INFER: the provider's
+        CanEdit/CanDelete were not read], and a file of one's own always."""
+        return self.can_create_in(user, self.folders[f.folder_id]) or (
+            f.created_by == user.id and self.can_read_file(user, f))
+
     def can_create_in(self, user: User, folder: Folder) -> bool:
         """Creating in a project folder takes the project's team with its Files right [INFER: the
         provider's CanCreate was not read; reading is ``can_read_files``]."""
-        if folder.root_type == MY:
+        if folder.root_type in (MY, TRASH):
             return folder.owner_id == user.id
         if folder.root_type == COMMON:
             return user.is_admin

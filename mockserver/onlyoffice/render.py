@@ -4,11 +4,14 @@ FileWrapper, TaskWrapper, TaskWrapperFull, ProjectWrapperFull)."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.onlyoffice.errors import OnlyofficeError
-from mockserver.onlyoffice.models import File, OnlyofficeState, Project, Task, User
+from mockserver.onlyoffice.models import (
+    DELETE, File, Folder, OnlyofficeState, Operation, Project, Task, UploadSession, User, Version,
+)
 
 DEFAULT_AVATAR = "/skins/default/images/default_user_photo_size_32-32.png"
 FILE_TYPES = {  # FileType by extension: 1 archive, 2 video, 3 audio, 4 image, 5 spreadsheet, 6 presentation, 7 document
@@ -54,11 +57,16 @@ def extension(title: str) -> str:
     return "." + title.rsplit(".", 1)[1].lower() if "." in title else ""
 
 
-def file_wrapper(state: OnlyofficeState, f: File, portal: str) -> dict[str, Any]:
+def file_wrapper(state: OnlyofficeState, f: File, portal: str, v: Version | None = None) -> dict[str, Any]:
+    """``FileWrapper``: the file as it is now, or one of its versions (``GET file/{id}/history``)."""
     ext = extension(f.title)
     folder = state.folders[f.folder_id]
     base = f"{portal}/Products/Files"
     view_url = f"{base}/HttpHandlers/filehandler.ashx?action=download&fileid={f.id}"
+    if v is not None:
+        view_url += f"&version={v.version}"
+    version = v.version if v else f.version
+    blob = v.blob if v else f.blob
     file_type = FILE_TYPES.get(ext, 0)
     if file_type in (2, 3, 4):
         web_url = f"{base}/#preview/{f.id}"
@@ -66,18 +74,94 @@ def file_wrapper(state: OnlyofficeState, f: File, portal: str) -> dict[str, Any]
         web_url = f"{base}/DocEditor.aspx?fileid={f.id}"
     else:
         web_url = view_url
-    body: dict[str, Any] = {"folderId": f.folder_id, "version": f.version, "versionGroup": f.version,
-                            "contentLength": content_length(f.blob.size), "pureContentLength": f.blob.size,
+    body: dict[str, Any] = {"folderId": f.folder_id, "version": version, "versionGroup": version,
+                            "contentLength": content_length(blob.size), "pureContentLength": blob.size,
                             "fileStatus": 2, "viewUrl": view_url, "webUrl": web_url}
     if file_type:
         body["fileType"] = file_type
     if ext:
         body["fileExst"] = ext
-    body.update({"comment": "Uploaded" if f.version == 1 else "Uploaded new version", "id": f.id,
+    updated_by, updated = (v.created_by, v.created) if v else (f.updated_by or f.created_by, f.updated)
+    body.update({"comment": v.comment if v else f.comment, "id": f.id,
                  "title": f.title, "access": 0, "shared": False, "rootFolderType": folder.root_type,
-                 "updatedBy": person(state, f.created_by, portal), "created": date(f.created),
-                 "createdBy": person(state, f.created_by, portal), "updated": date(f.updated)})
+                 "updatedBy": person(state, updated_by, portal), "created": date(f.created),
+                 "createdBy": person(state, f.created_by, portal), "updated": date(updated)})
     return body
+
+
+def folder_wrapper(state: OnlyofficeState, folder: Folder, portal: str) -> dict[str, Any]:
+    """``FolderWrapper``: its own members (parent, counts), then the entry's, as the file wrapper has them."""
+    owner = folder.owner_id or (state.projects[folder.project_id].responsible_id
+                                if folder.project_id in state.projects else None)
+    first_user = owner or next(iter(state.users), "")
+    body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": len(state.files_in(folder)),
+                            "foldersCount": len(state.subfolders(folder)), "id": folder.id,
+                            "title": folder.title, "access": 0, "shared": False,
+                            "rootFolderType": folder.root_type}
+    body.update({"updatedBy": person(state, first_user, portal), "created": date(EPOCH),
+                 "createdBy": person(state, first_user, portal), "updated": date(EPOCH)})
+    return body
+
+
+EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)        # folders made with the portal
+
+
+def folder_content(state: OnlyofficeState, folder: Folder, files: list[File], folders: list[Folder], total: int,
+                   start: int, portal: str) -> dict[str, Any]:
+    """``FolderContentWrapper``: files, folders (lists, so emitted even when empty: only null is left out), the
+    folder itself, its path, the page."""
+    body: dict[str, Any] = {"files": [file_wrapper(state, f, portal) for f in files],
+                            "folders": [folder_wrapper(state, x, portal) for x in folders]}
+    path = [state.parent_of(folder), folder.id] if state.parent_of(folder) else [folder.id]
+    body.update({"current": folder_wrapper(state, folder, portal), "pathParts": path, "startIndex": start,
+                 "count": len(files) + len(folders), "total": total, "new": 0})
+    return body
+
+
+def operation(state: OnlyofficeState, o: Operation, portal: str) -> dict[str, Any]:
+    """``FileOperationWraper``: a running operation is at 0 %; a finished move lists what it moved."""
+    body: dict[str, Any] = {"id": o.id, "operation": o.kind, "progress": 100 if o.finished else 0,
+                            "error": o.error, "processed": str(o.processed), "finished": o.finished}
+    moved = [state.files[i] for i in o.done if i in state.files] if o.finished and o.kind != DELETE else []
+    body["files"] = [file_wrapper(state, f, portal) for f in moved] or None
+    body["folders"] = None
+    return body
+
+
+def employee_full(state: OnlyofficeState, user: User, portal: str) -> dict[str, Any]:
+    """``EmployeeWraperFull`` (``people/@self``), its members by their ``Order``, the base class's first among
+    equals [INFER: the serializer's tie order]; what is empty and not emitted by default is left out."""
+    first, _, last = user.display_name.partition(" ")
+    return {"id": user.id, "userName": user.user_name, "isVisitor": False, "displayName": user.display_name,
+            "firstName": first, "lastName": last, "email": user.email, "status": 1, "activationStatus": 1,
+            "terminated": None, "avatarSmall": DEFAULT_AVATAR, "avatarMedium": DEFAULT_AVATAR.replace("32-32", "48-48"),
+            "avatar": DEFAULT_AVATAR.replace("32-32", "82-82"), "isAdmin": user.is_admin, "isLDAP": False,
+            "isOwner": user.is_admin and user.id == next(iter(state.users), None), "isSSO": False,
+            "quotaLimit": -1, "usedSpace": sum(f.blob.size for f in state.files.values() if f.created_by == user.id),
+            "docsSpace": 0, "mailSpace": 0, "talkSpace": 0,
+            "profileUrl": f"{portal}/Products/People/Profile.aspx?user={user.user_name}"}
+
+
+def project_wrapper(state: OnlyofficeState, p: Project, user: User, portal: str) -> dict[str, Any]:
+    """``ProjectWrapper`` (the project lists)."""
+    return {"id": p.id, "title": p.title, "description": p.description, "status": p.status,
+            "responsible": person(state, p.responsible_id, portal),
+            "canEdit": user.is_admin or user.id == p.responsible_id, "isPrivate": p.is_private}
+
+
+def net_date(moment: datetime) -> str:
+    """Json.NET's ISO date of a UTC ``DateTime``: seven fraction digits, trailing zeros dropped."""
+    text = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    return text + "Z"
+
+
+def upload_session(state: OnlyofficeState, session: UploadSession, portal: str) -> dict[str, Any]:
+    """``ChunkedUploaderHandler.ToResponseObject``: the session, its folder's path, where to send chunks."""
+    folder = state.folders[session.folder_id]
+    path = [state.parent_of(folder), folder.id] if state.parent_of(folder) else [folder.id]
+    return {"id": session.id, "path": path, "created": net_date(session.created),
+            "expired": net_date(session.expires), "location": f"{portal}/ChunkedUploader.ashx?uid={session.id}",
+            "bytes_uploaded": session.uploaded, "bytes_total": session.total}
 
 
 def task_wrapper(state: OnlyofficeState, t: Task, user: User, portal: str) -> dict[str, Any]:
@@ -156,3 +240,19 @@ def error_envelope(exc: OnlyofficeError, start_index: int = 0) -> dict[str, Any]
     body.update({"status": 1, "statusCode": exc.status,
                  "error": {"message": exc.message, "hresult": exc.hresult, "data": {}}})
     return body
+
+
+
+@dataclass
+class ChunkAnswer:
+    """The chunked uploader's own answer, outside the API envelope: ``{"success", "data", "message"}``."""
+    body: dict[str, Any]
+    status: int = 200
+
+    @classmethod
+    def ok(cls, data: Any, status: int = 200) -> "ChunkAnswer":
+        return cls({"success": True, "data": data, "message": ""}, status)
+
+    @classmethod
+    def error(cls, message: str) -> "ChunkAnswer":
+        return cls({"success": False, "data": None, "message": message})

@@ -3,7 +3,7 @@
 
 ``meta``: ``anonymous`` (no authentication), ``reads_body`` (False: the handler streams the body itself),
 ``bare_errors`` (not the API: FileHandler.ashx answers a missing file 404 and a forbidden one 403, with no
-body)."""
+body), ``raw`` (not the API either: the chunked uploader writes its own ``{"success","data","message"}``)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,12 @@ class FolderConvertor(_Text):
     regex = r"(?:@my|@common|[0-9]+)"
 
 
+class ReadFolderConvertor(_Text):
+    regex = r"(?:@my|@common|@projects|@trash|[0-9]+)"
+
+
 register_url_convertor("apisuffix", SuffixConvertor())
+register_url_convertor("readfolder", ReadFolderConvertor())
 class TaskStatusConvertor(_Text):
     regex = r"(?:notaccept|open|closed|disable|unclassified|notinmilestone)"
 
@@ -39,6 +44,8 @@ register_url_convertor("taskstatus", TaskStatusConvertor())
 A = "/api/2.0"
 S = "{suffix:apisuffix}"
 TASK = A + "/project/task/{task_id:int}"
+ENTITY = A + "/project/{entity_id:int}"
+FILE = A + "/files/file/{file_id:int}"
 
 OPERATIONS = [
     Operation("authentication", h.authentication, "POST", A + "/authentication" + S,
@@ -46,7 +53,22 @@ OPERATIONS = [
               meta={"anonymous": True}),
     Operation("files.upload", h.upload, "POST", A + "/files/{folder:folderref}/upload" + S,
               response="onlyoffice/upload.result", status=201, meta={"reads_body": False}),
-    Operation("files.file.get", h.get_file, "GET", A + "/files/file/{file_id:int}" + S, response="onlyoffice/file"),
+    Operation("files.file.get", h.get_file, "GET", FILE + S, response="onlyoffice/file"),
+    Operation("files.file.update", h.update_file, "PUT", FILE + S, response="onlyoffice/file"),
+    Operation("files.file.delete", h.delete_file, "DELETE", FILE + S, response="onlyoffice/operation[]"),
+    Operation("files.file.history", h.file_history, "GET", FILE + "/history" + S, response="onlyoffice/file[]"),
+    Operation("files.fileops", h.fileops, "GET", A + "/files/fileops" + S, response="onlyoffice/operation[]"),
+    Operation("files.fileops.move", h.move, "PUT", A + "/files/fileops/move" + S,
+              response="onlyoffice/operation[]"),
+    Operation("files.fileops.terminate", h.terminate, "PUT", A + "/files/fileops/terminate" + S,
+              response="onlyoffice/operation[]"),
+    Operation("files.folder", h.folder_content, "GET", A + "/files/{folder:readfolder}" + S,
+              response="onlyoffice/folder.content"),
+    Operation("files.upload.session", h.create_session, "POST",
+              A + "/files/{folder:folderref}/upload/create_session" + S, response="onlyoffice/upload.session"),
+    Operation("files.upload.chunk", h.upload_chunk, "POST", "/ChunkedUploader.ashx",
+              response="onlyoffice/upload.chunk", meta={"anonymous": True, "reads_body": False, "raw": True}),
+    Operation("people.self", h.people_self, "GET", A + "/people/@self" + S, response="onlyoffice/employee.full"),
     Operation("task.files.attach", h.attach, "POST", TASK + "/files" + S,
               request="onlyoffice/task.files.attach.params", response="onlyoffice/task", status=201),
     Operation("task.files.list", h.list_files, "GET", TASK + "/files" + S, response="onlyoffice/file[]"),
@@ -64,6 +86,24 @@ OPERATIONS = [
               request="onlyoffice/task.create.params", response="onlyoffice/task", status=201),
     Operation("project.get", h.get_project, "GET", A + "/project/{project_id:int}" + S,
               response="onlyoffice/project"),
+    Operation("project.list", h.projects_all, "GET", A + "/project" + S, response="onlyoffice/project.brief[]"),
+    Operation("project.self", h.projects_self, "GET", A + "/project/@self" + S,
+              response="onlyoffice/project.brief[]"),
+    Operation("project.filter", h.projects_filter, "GET", A + "/project/filter" + S,
+              response="onlyoffice/project[]"),
+    Operation("project.task.list", h.project_tasks, "GET", A + "/project/{project_id:int}/task" + S,
+              response="onlyoffice/task[]"),
+    Operation("project.files", h.project_files, "GET", A + "/project/{project_id:int}/files" + S,
+              response="onlyoffice/folder.content"),
+    Operation("entityfiles.list", h.entity_files, "GET", ENTITY + "/entityfiles" + S, response="onlyoffice/file[]"),
+    Operation("entityfiles.attach", h.entity_files_attach, "POST", ENTITY + "/entityfiles" + S,
+              response="onlyoffice/file[]", status=201),
+    Operation("entityfiles.detach", h.entity_files_detach, "DELETE", ENTITY + "/entityfiles" + S,
+              response="onlyoffice/file"),
+    Operation("entityfilesmany.detach", h.entity_files_detach_many, "DELETE", ENTITY + "/entityfilesmany" + S,
+              response="onlyoffice/file[]"),
+    Operation("entityfiles.upload", h.entity_files_upload, "POST", ENTITY + "/entityfiles/upload" + S,
+              response="onlyoffice/upload.result", status=201, meta={"reads_body": False}),
     Operation("project.create", h.create_project, "POST", A + "/project" + S,
               request="onlyoffice/project.create.params", response="onlyoffice/project", status=201),
     Operation("files.download", h.download, "GET", "/Products/Files/HttpHandlers/filehandler.ashx",

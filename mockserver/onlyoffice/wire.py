@@ -30,13 +30,13 @@ from mockserver.vendor import Exchange, VendorError
 _INT32 = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
 
 
-def int32(value: Any) -> int:
-    """``value`` as .NET's ``Int32.Parse`` with the invariant culture reads it (ASCII digits, a sign, spaces
-    around); ValueError otherwise."""
+def int32(value: Any, bits: int = 32) -> int:
+    """``value`` as .NET's ``Int32.Parse`` (``Int64.Parse`` with ``bits=64``) with the invariant culture reads it
+    (ASCII digits, a sign, spaces around); ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not _INT32.fullmatch(str(value)):
         raise ValueError(value)
     number = int(value)
-    if not -2**31 <= number < 2**31:
+    if not -2**(bits - 1) <= number < 2**(bits - 1):
         raise ValueError(value)
     return number
 
@@ -53,15 +53,15 @@ class Params:
         found = self.values.get(name.lower())
         return default if not found else str(found[-1])
 
-    def integer(self, name: str) -> int:
-        """A missing int binds to 0; one that does not convert is 400."""
+    def integer(self, name: str, bits: int = 32) -> int:
+        """A missing int (or long, ``bits=64``) binds to 0; one that does not convert is 400."""
         value = self.text(name)
         if value is None or value == "":
             return 0
         try:
-            return int32(value)
+            return int32(value, bits)
         except ValueError:
-            raise errors.InvalidArguments(f"Cannot convert '{value}' to Int32 for parameter '{name}'.") from None
+            raise errors.InvalidArguments(f"Cannot convert '{value}' to Int{bits} for parameter '{name}'.") from None
 
     def integers(self, name: str) -> list[int]:
         """``files`` as a JSON array, repeated ``files=``, ``files[]=`` or ``files[0]=``; missing is []."""
@@ -239,6 +239,9 @@ class Wire(RouteWire):
         return {call.user.id, call.user.user_name, call.user.email} if call.user else ()
 
     def render(self, call: Call, result: Any) -> Response:
+        if isinstance(result, render.ChunkAnswer):        # the chunked uploader's own JSON (Json.NET, plain)
+            return Response(json.dumps(result.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                            result.status, media_type="application/json")
         status = call.op.status
         return response(render.envelope(result, status, call.start_index, call.total), status, call.as_xml)
 
