@@ -217,7 +217,8 @@ class KanboardState:
                 self.add_task(project.id, task.get("title") or fake.title(4), description=task.get("description", ""))
 
     # -- users and projects -------------------------------------------------------------------------------------
-    def add_user(self, username: str, password: str, name: str | None = "", email: str | None = "", role: str = APP_USER,
+    def add_user(self, username: str, password: str, name: str | None = "", email: str | None = "",
+                 role: str = APP_USER,
                  api_access_token: str | None = None, is_admin: int = 0) -> User:
         user = User(self.ids.take("user", next_id(self.users)), username, password, name, email, role,
                     api_access_token=api_access_token, is_admin=is_admin)

@@ -16,7 +16,7 @@ from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
 from mockserver.onlyoffice import render
 from mockserver.onlyoffice.models import (
-    CHUNK_SIZE, DELETE, MOVE, PROJECTS, SESSION_LIFE, TRASH, File, Folder, OnlyofficeState, Operation, Task,
+    CHUNK_SIZE, DELETE, MOVE, SESSION_LIFE, TRASH, File, Folder, OnlyofficeState, Operation, Task,
     UploadSession,
 )
 from mockserver.onlyoffice.render import (
@@ -591,7 +591,7 @@ async def upload_chunk(call: Call) -> ChunkAnswer:
     if chunk.size <= 0:
         form.discard()
         return ChunkAnswer.error("Empty file")
-    if session.uploaded + chunk.size > max(session.total, 0) or session.uploaded + chunk.size > state.max_chunked_upload:
+    if session.uploaded + chunk.size > min(session.total, state.max_chunked_upload):
         form.discard()
         _close(state, session)
         return ChunkAnswer.error(f"The maximum file size is exceeded ({content_length(state.max_chunked_upload)}).")
