@@ -167,10 +167,14 @@ EXPECTED = {
     "entity files": (200, 200, 200, 403, 404),
     "project files": (200, 200, 200, 403, 404),
     "attach": (201, 201, 201, 403, 404),
+    "detach": (200, 200, 200, 403, 404),
+    "entity attach": (201, 201, 201, 403, 404),
+    "upload": (201, 201, 201, 403, 403),
+    "task": (200, 200, 200, 200, 404),             # the task itself: no Files right needed (its files hidden)
 }
 
 
-def _routes(file_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
+def _routes(file_id: int, folder: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
     return {
         "get": ("GET", f"{API}/files/file/{file_id}.json", {}),
         "download": ("GET", "/Products/Files/HttpHandlers/filehandler.ashx",
@@ -182,6 +186,11 @@ def _routes(file_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "entity files": ("GET", f"{API}/project/3/entityfiles.json", {"params": {"entityType": "task"}}),
         "project files": ("GET", f"{API}/project/2/files.json", {}),
         "attach": ("POST", f"{API}/project/task/3/files.json", {"json": {"files": [file_id]}}),
+        "detach": ("DELETE", f"{API}/project/task/3/files.json", {"params": {"fileid": file_id}}),
+        "entity attach": ("POST", f"{API}/project/3/entityfiles.json",
+                          {"json": {"entityType": "task", "files": [file_id]}}),
+        "upload": ("POST", f"{API}/files/{folder}/upload.json", {"files": {"file": ("new.txt", b"new")}}),
+        "task": ("GET", f"{API}/project/task/3.json", {}),
     }
 
 
@@ -193,13 +202,14 @@ def test_the_rights_matrix_of_the_file_routes(taskmock):
     seen = {}
     for user in USERS:
         http = Api(taskmock, user, "json").http
-        for name, (method, path, kw) in _routes(file_id).items():
+        for name, (method, path, kw) in _routes(file_id, folder).items():
             response = http.request(method, path, **kw)
             seen.setdefault(name, []).append(response.status_code)
             if response.status_code == 403 and path.startswith(API):
                 assert response.json()["error"]["message"] in (
                     "You don't have enough permission to view the file", "Access denied.",
-                    "Access to files is denied", "You don't have enough permission to edit the file"), response.text
+                    "Access to files is denied", "You don't have enough permission to edit the file",
+                    "You don't have enough permission to create"), response.text
     assert {name: tuple(statuses) for name, statuses in seen.items()} == EXPECTED
 
 
