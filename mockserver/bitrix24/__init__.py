@@ -18,16 +18,35 @@ responsible for or assists, and may see one he audits; deleting a Drive file det
 exists in the folder without ``generateUniqueName`` is ``ERROR_CORE``; ``DOWNLOAD_URL``s are signed by this server
 and need no other credentials; the portal time zone is UTC; ``tasks.task.update`` answers ``{"task": {...}}`` (as a
 third-party client's recorded reply shows; the official page has no example); the XML transport wraps the envelope
-in ``<response>`` with list items as ``<item>``; the REST 3.0 routes (``/rest/api/...``) are not emulated and
-answer ``ERROR_METHOD_NOT_FOUND``. The ``Https required.`` check of webhooks is not applied (the spec says a mock
-must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky bucket X=50, Y=2/s → 503
-``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes → 429 ``OPERATION_TIME_LIMIT``),
-with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and ``operating_cost`` (seconds counted per call) to
+in ``<response>`` with list items as ``<item>``. The ``Https required.`` check of webhooks is not applied (the
+spec says a mock must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky bucket
+X=50, Y=2/s → 503 ``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes → 429
+``OPERATION_TIME_LIMIT``), with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and ``operating_cost`` (seconds counted per call) to
 tune them, from the fixture's ``options`` or ``--set bitrix24.KEY=VALUE``. A body past the server's ceiling
 is the 413 page of the nginx in front of the portal. ``tasks.task.list``: ``ACCOMPLICE``/``AUDITOR`` match a task
 having any of the values, an unprefixed ``TITLE`` is SQL's LIKE (``%``, ``_``), the other fields and prefixes
 filter as every list does; ``tasks.task.delete`` is allowed to the creator and admins (the docs say "permission
-to delete a task")."""
+to delete a task").
+
+The life of a Drive file, from the docs' pages of each method (``disk.folder.get``, ``disk.file.rename``,
+``moveTo``, ``copyTo``, ``markDeleted``, ``restore``, ``uploadVersion``, ``getVersions``, ``getExternalLink``,
+``disk.storage.getForApp``): their parameters, results, "who can execute" lines and documented errors
+(``DISK_OBJ_22000`` for a name taken by rename, move, copy and ``addsubfolder``; ``0`` "Empty name";
+``ACCESS_DENIED`` "Access denied! Application context required" for ``getForApp`` from a webhook); a file in the
+trash has ``DELETED_TYPE`` 3, is out of listings and of the other methods, and is restored as ``name (1).ext``
+when its name was taken meanwhile; each version keeps its own id, name, bytes and ``DOWNLOAD_URL``
+(``service=version``), newest first. ``task.commentitem.add``/``get``/``getlist`` (``UF_FORUM_MESSAGE_DOC`` as
+``nNNN`` files the author may read, else "File not found"; ``ATTACHED_OBJECTS`` with relative ``uf.php`` links);
+REST 3.0 (``rest-v3.md``, ``tasks.task.file.attach``): ``/rest/api/{user}/{code}/{method}`` or ``/rest/api/{method}``
+with ``auth`` in the body, JSON only (else ``BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION``), ``{"result":
+{"result": true}}``, validation errors with their ``validation`` list, 403 ``ACCESSDENIEDEXCEPTION``. Inferred
+there: edit rights are read rights on a storage (no per-object rights are modelled); a trashed file's task
+attachments stay until it is deleted for good; the external link is one per file; ``getForApp`` makes the
+application's storage on first use; workgroups come from the fixtures (``groups``: id, name, members), each with a
+storage its members read and write, and a workgroup's file goes only to that workgroup's tasks ("Insufficient
+permissions." otherwise); REST 3.0 answers the shared transport's errors (auth, a method not found) in its own
+shape with their v2 codes; ``task.commentitem.*``'s parameter errors word the TASKS_ERROR_EXCEPTION the docs
+quote. ``mockserver/bitrix24/coverage.md`` lists what is and is not answered."""
 
 from mockserver.bitrix24.models import OPTIONS, BitrixState
 from mockserver.bitrix24.routes import OPERATIONS

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from mockserver.bitrix24 import errors, render
 from mockserver.bitrix24.handlers import as_int, boolean, store_file
-from mockserver.bitrix24.wire import Call, Page, php_parse
+from mockserver.bitrix24.wire import Call, Page, form_pairs, php_parse
 from mockserver.downloads import Download, open_download
 from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, parse_form
@@ -76,7 +76,7 @@ def batch(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         try:
             if method.lower() in ("batch", "upload", "download"):
                 raise errors.BatchMethodNotAllowed()
-            sub_params = _substitute(php_parse(parse_qsl(query, keep_blank_values=True)), results)
+            sub_params = _substitute(php_parse(form_pairs(query)), results)
             result, block = call.methods.invoke(call.state, call.who, call.http, method, sub_params, call.note)
         except errors.BitrixError as exc:
             failures[key] = render.error_body(exc)
@@ -134,7 +134,15 @@ def download(call: Call, params: dict[str, Any]) -> Download:
     scope, _, rest = token.partition("|")
     payload, _, signature = rest.partition("|")
     values = dict(parse_qsl(payload))
+    missing = errors.NotFound(values.get("id", ""))
+    if scope != "disk" or signature != state.sign(payload):
+        raise missing
+    if values.get("service") == "version":             # a version's own bytes (disk.file.getVersions)
+        found = state.version(as_int(values.get("id")) or 0)
+        if found is None:
+            raise missing
+        return open_download(state.blobs, found[1].blob, found[1].name, missing=missing)
     obj = state.objects.get(as_int(values.get("id")) or 0)
-    if scope != "disk" or signature != state.sign(payload) or obj is None or obj.type != "file" or obj.blob is None:
-        raise errors.NotFound(values.get("id", ""))
-    return open_download(state.blobs, obj.blob, obj.name, missing=errors.NotFound(values.get("id", "")))
+    if obj is None or obj.type != "file" or obj.blob is None:
+        raise missing
+    return open_download(state.blobs, obj.blob, obj.name, missing=missing)

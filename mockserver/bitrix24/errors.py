@@ -143,3 +143,84 @@ class NameRequired(BitrixError):
 
 class CouldNotSaveFile(BitrixError):
     code, message = "ERROR_COULD_NOT_SAVE_FILE", "Could not save file"
+
+
+class NameExists(BitrixError):
+    """``DISK_OBJ_22000``: a file of that name is in the folder already (rename, move, copy)."""
+    code, message = "DISK_OBJ_22000", "A file with that name already exists"
+
+
+class FolderNameExists(BitrixError):
+    code, message = "DISK_OBJ_22000", "A folder with this name already exists"
+
+
+class EmptyName(BitrixError):
+    code, message = "0", "Empty name"
+
+
+class AppContextRequired(BitrixError):
+    """``disk.storage.getforapp`` from a webhook: the method wants an application."""
+    code, message = "ACCESS_DENIED", "Access denied! Application context required"
+
+
+class CouldNotCopy(BitrixError):
+    code, message = "DISK_FILE_22003", "Could not copy file"
+
+
+# task.commentitem.*: the old task API (CTaskCommentItem) words its parameter errors itself [INFER: the texts of
+# the TASKS_ERROR_EXCEPTION the docs quote, for each missing or mistyped parameter]
+
+class CommentTaskIdMissing(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskcommentitem::add() expected to be of "
+               "type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS")
+
+
+class CommentTaskIdInvalid(CommentTaskIdMissing):
+    pass
+
+
+class CommentFieldsMissing(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #1 (arFields) for method ctaskcommentitem::add() expected to be "
+               "of type \"array\", but given something else.; 256/TE/WRONG_ARGUMENTS")
+
+
+class CommentItemIdMissing(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskcommentitem::get() expected to be of "
+               "type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS")
+
+
+
+# -- REST 3.0 (/rest/api/...): {"error": {"code", "message", "validation"?}} ---------------------------------------
+
+class V3Error(BitrixError):
+    """A REST 3.0 error: written ``{"error": {"code", "message"[, "validation"]}}``."""
+    validation: list[dict[str, str]] | None = None
+
+
+class V3Validation(V3Error):
+    status, code, message = 400, "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION", \
+        "Error validating the request object"
+
+    def __init__(self, field_name: str, text: str):
+        super().__init__()
+        self.validation = [{"message": text, "field": field_name}]
+
+    @classmethod
+    def missing(cls, field_name: str) -> "V3Validation":
+        return cls(field_name, f"The required field `{field_name}` is missing")
+
+    @classmethod
+    def wrong_type(cls, field_name: str, kind: str) -> "V3Validation":
+        return cls(field_name, f"The field `{field_name}` requires data type `{kind}` for this request")
+
+
+class V3InvalidJson(V3Error):
+    status, code, message = 400, "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION", "Invalid JSON in the request body"
+
+
+class V3AccessDenied(V3Error):
+    status, code, message = 403, "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", "Insufficient permissions"
+
+
+class V3InsufficientScope(V3Error):
+    status, code, message = 403, "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION", "Insufficient scope"

@@ -106,15 +106,34 @@ def ordered(rows: list[dict[str, Any]], order: Any) -> list[dict[str, Any]]:
 
 # -- Drive ----------------------------------------------------------------------------------------------------------
 
-def _object(call: Call, params: dict[str, Any], kind: str | None = None) -> DiskObject:
-    """``id`` present and an int: the params contract saw to that."""
+def _object(call: Call, params: dict[str, Any], kind: str | None = None, trashed: bool = False) -> DiskObject:
+    """``id`` present and an int: the params contract saw to that. What is in the trash is not found, but by
+    ``disk.file.restore`` (``trashed``)."""
     raw = params["id"]
     obj = call.state.objects.get(int(raw))
-    if obj is None or (kind and obj.type != kind):
+    if obj is None or (kind and obj.type != kind) or (obj.deleted_type != 0) != trashed:
         raise errors.NotFound(raw)
     if not call.state.can_read(call.user, obj):
         raise errors.AccessDenied()
     return obj
+
+
+def _editable(call: Call, params: dict[str, Any], trashed: bool = False) -> DiskObject:
+    obj = _object(call, params, "file", trashed)
+    if not call.state.can_edit(call.user, obj):
+        raise errors.AccessDenied()
+    return obj
+
+
+def _target(call: Call, params: dict[str, Any]) -> DiskObject:
+    """``targetFolderId``: a live folder the caller may add to."""
+    raw = params["targetFolderId"]
+    folder = call.state.objects.get(int(raw))
+    if folder is None or folder.type != "folder" or folder.deleted_type != 0:
+        raise errors.NotFound(raw)
+    if not call.state.can_add(call.user, folder):
+        raise errors.AccessDenied()
+    return folder
 
 
 # what user.current shows of the caller, by the user scope held (the docs' "User scope versions" tables)
@@ -189,7 +208,108 @@ def folder_addsubfolder(call: Call, params: dict[str, Any]) -> Any:
         raise errors.NameRequired()
     if not call.state.can_add(call.user, folder):
         raise errors.AccessDenied()
+    if call.state.name_taken(folder, str(name)):
+        raise errors.FolderNameExists()
     return render.disk_object(call.state, call.state.add_folder(folder, str(name), call.user), call.link, True)
+
+
+def folder_get(call: Call, params: dict[str, Any]) -> Any:
+    return render.disk_object(call.state, _object(call, params, "folder"), call.link)
+
+
+def file_rename(call: Call, params: dict[str, Any]) -> Any:
+    """``newName``: empty is error 0; a name taken in the folder ``DISK_OBJ_22000``; the name is taken as given
+    (the docs warn that a changed extension spoils the file, not that it is refused)."""
+    obj = _editable(call, params)
+    name = str(params.get("newName") or "").strip()
+    if not name:
+        raise errors.EmptyName()
+    if name != obj.name:
+        if call.state.name_taken(call.state.objects[obj.parent_id or 0], name):
+            raise errors.NameExists()
+        call.state.rename(obj, name)
+        obj.updated, obj.updated_by = call.state.clock.time(), call.user.id
+    return render.disk_object(call.state, obj, call.link)
+
+
+def file_moveto(call: Call, params: dict[str, Any]) -> Any:
+    """Edit on the file, add on the folder; a name taken there is ``DISK_OBJ_22000``. Another storage's folder
+    takes it too [INFER: the docs name no storage rule for moving]."""
+    obj = _editable(call, params)
+    folder = _target(call, params)
+    if folder.id != obj.parent_id:
+        if call.state.name_taken(folder, obj.name):
+            raise errors.NameExists()
+        call.state.move(obj, folder)
+    return render.disk_object(call.state, obj, call.link)
+
+
+def file_copyto(call: Call, params: dict[str, Any]) -> Any:
+    """Read on the file, add on the folder: a new file with a copy of the current bytes, its own history."""
+    obj = _object(call, params, "file")
+    folder = _target(call, params)
+    if call.state.name_taken(folder, obj.name):
+        raise errors.NameExists()
+    assert obj.blob is not None
+    copy = call.state.blobs.copy(obj.blob)
+    if copy is None:
+        raise errors.CouldNotCopy()
+    return render.disk_object(call.state, call.state.add_file(folder, obj.name, copy, call.user), call.link)
+
+
+def file_markdeleted(call: Call, params: dict[str, Any]) -> Any:
+    """To the trash: out of every listing and of ``disk.file.get``, its name free in its folder; its task
+    attachments stay [INFER: the attached object outlives the trash until the file is deleted for good]."""
+    obj = _editable(call, params)
+    call.state.trash(obj, call.user)
+    return render.disk_object(call.state, obj, call.link)
+
+
+def file_restore(call: Call, params: dict[str, Any]) -> Any:
+    """Back from the trash; a name taken meanwhile becomes ``name (1).ext``."""
+    obj = _editable(call, params, trashed=True)
+    call.state.untrash(obj)
+    return render.disk_object(call.state, obj, call.link)
+
+
+def file_uploadversion(call: Call, params: dict[str, Any]) -> Any:
+    """``fileContent`` = [name, base64]: the bytes become the newest version (``GLOBAL_CONTENT_VERSION`` + 1);
+    the file keeps its name."""
+    obj = _editable(call, params)
+    content = as_list(params.get("fileContent"))
+    if content is None or len(content) < 2 or not isinstance(content[1], str):
+        raise errors.ArgumentError()
+    try:
+        raw = base64.b64decode(content[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.CouldNotSaveFile() from None
+    call.state.new_version(obj, call.state.blobs.put(raw), call.user)
+    return render.disk_object(call.state, obj, call.link)
+
+
+def file_getversions(call: Call, params: dict[str, Any]) -> Page:
+    """Every version, the newest first, each with its own ``DOWNLOAD_URL``; ``filter`` and ``start`` as lists."""
+    obj = _object(call, params, "file")
+    rows = [render.version(call.state, obj, v, call.link) for v in reversed(obj.versions)]
+    filters = params.get("filter")
+    rows = [r for r in rows if matches(r, filters if isinstance(filters, dict) else {})]
+    return page(rows, params)
+
+
+def file_getexternallink(call: Call, params: dict[str, Any]) -> str:
+    """A public link, the same one on every call [INFER: the portal keeps one link per file]."""
+    obj = _object(call, params, "file")
+    if obj.external_link is None:
+        obj.external_link = f"{call.link.base}/~{secrets.token_urlsafe(4)}"
+    return obj.external_link
+
+
+def storage_getforapp(call: Call, params: dict[str, Any]) -> Any:
+    """An application's own storage (made on first use); a webhook has no application: ``ACCESS_DENIED``."""
+    assert call.who is not None
+    if not call.who.is_token:
+        raise errors.AppContextRequired()
+    return render.storage(call.state.app_storage())
 
 
 def upload_token(state: BitrixState, folder: DiskObject, name: str | None, unique: bool) -> str:
@@ -390,7 +510,8 @@ def task_files_attach(call: Call, params: dict[str, Any]) -> Any:
     if task is None or not call.state.can_edit_task(call.user, task):
         raise errors.TaskAccessDenied()
     obj = call.state.objects.get(file_id)
-    if obj is None or obj.type != "file" or not call.state.can_read(call.user, obj):
+    if obj is None or obj.type != "file" or not call.state.can_read(call.user, obj) \
+            or not call.state.fits_task(task, obj):
         raise errors.InsufficientPermissions()
     return {"attachmentId": call.state.attach(task, obj, call.user).id}
 
@@ -404,3 +525,89 @@ def attached_download(call: Call, params: dict[str, Any]) -> Download:
     obj = call.state.objects[attachment.object_id]
     assert obj.blob is not None
     return open_download(call.state.blobs, obj.blob, obj.name, missing=errors.NotFound(attached))
+
+
+
+# -- task comments: the files of a comment --------------------------------------------------------------------------
+
+COMMENT_FIELDS = {"POST_MESSAGE", "AUTHOR_ID", "POST_DATE", "UF_FORUM_MESSAGE_DOC"}
+
+
+def _comment_task(call: Call, params: dict[str, Any]) -> Task:
+    task = call.state.tasks.get(int(params["TASKID"]))
+    if task is None or not call.state.can_see_task(call.user, task):
+        raise errors.CoreError("Insufficient permissions to add a comment")
+    return task
+
+
+def commentitem_add(call: Call, params: dict[str, Any]) -> int:
+    """``task.commentitem.add``: ``POST_MESSAGE`` required; ``AUTHOR_ID`` any user (as the docs warn);
+    ``UF_FORUM_MESSAGE_DOC`` Drive files as ``nNNN``, each one the author may read, else "File not found"."""
+    task = _comment_task(call, params)
+    fields = params["FIELDS"]
+    unknown = sorted(set(str(k) for k in fields) - COMMENT_FIELDS)
+    if unknown:
+        raise errors.CoreError(f"TASKS_ERROR_EXCEPTION_#256; Param #1 (arFields) for method ctaskcommentitem::add() "
+                               f"must not contain key `{unknown[0]}`.; 256/TE/WRONG_ARGUMENTS")
+    message = str(fields.get("POST_MESSAGE") or "").strip()
+    if not message:
+        raise errors.CoreError("Comment text is not specified")
+    author = call.state.users.get(as_int(fields.get("AUTHOR_ID")) or call.user.id) or call.user
+    files = []
+    for item in as_list(fields.get("UF_FORUM_MESSAGE_DOC")) or []:
+        text = str(item).strip()
+        obj = call.state.objects.get(as_int(text[1:]) or 0) if text[:1].lower() == "n" else None
+        if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(author, obj):
+            raise errors.CoreError("File not found")
+        files.append(obj)
+    comment = call.state.add_comment(task, author, message)
+    for obj in files:
+        call.state.attach(task, obj, author, comment)
+    return comment.id
+
+
+def _comment(call: Call, params: dict[str, Any]) -> Any:
+    task = _comment_task(call, params)
+    comment = call.state.comments.get(int(params["ITEMID"]))
+    if comment is None or comment.task_id != task.id:
+        raise errors.CoreError("Comment not found")
+    return comment
+
+
+def commentitem_get(call: Call, params: dict[str, Any]) -> Any:
+    return render.comment(call.state, _comment(call, params))
+
+
+def commentitem_getlist(call: Call, params: dict[str, Any]) -> list[Any]:
+    task = _comment_task(call, params)
+    return [render.comment(call.state, c) for c in call.state.comments.values() if c.task_id == task.id]
+
+
+
+# -- REST 3.0 -------------------------------------------------------------------------------------------------------
+
+def task_file_attach_v3(call: Call, params: dict[str, Any]) -> dict[str, bool]:
+    """``tasks.task.file.attach`` (``/rest/api/``): ``taskId`` and ``fileIds`` validated first, then the rights:
+    edit on the task and read on every file, else one 403 and nothing attached. A file of another workgroup's
+    storage on a workgroup's task is refused the same way [INFER]."""
+    task_id, file_ids = params.get("taskId"), params.get("fileIds")
+    if task_id is None:
+        raise errors.V3Validation.missing("taskId")
+    if file_ids is None:
+        raise errors.V3Validation.missing("fileIds")
+    if isinstance(task_id, bool) or not isinstance(task_id, int):
+        raise errors.V3Validation.wrong_type("taskId", "int")
+    if not isinstance(file_ids, list) or not all(isinstance(f, int) and not isinstance(f, bool) for f in file_ids):
+        raise errors.V3Validation.wrong_type("fileIds", "int[]")
+    task = call.state.tasks.get(task_id)
+    if task is None or not call.state.can_edit_task(call.user, task):
+        raise errors.V3AccessDenied()
+    objects = [call.state.objects.get(f) for f in file_ids]
+    for obj in objects:
+        if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(call.user, obj) \
+                or not call.state.fits_task(task, obj):
+            raise errors.V3AccessDenied()
+    for obj in objects:
+        assert obj is not None
+        call.state.attach(task, obj, call.user)
+    return {"result": True}

@@ -61,6 +61,17 @@ class Token:
 
 
 @dataclass
+class Version:
+    """A stored version of a file (``disk.file.getVersions``): its own id, the name and bytes it had then."""
+    id: int
+    name: str
+    blob: Blob
+    global_version: int
+    created: float
+    created_by: int
+
+
+@dataclass
 class DiskObject:
     id: int
     name: str
@@ -70,12 +81,19 @@ class DiskObject:
     created_by: int
     blob: Blob | None = None
     file_id: int | None = None    # the b_file id, distinct from the Drive object id
-    version: int = 1
+    version: int = 1              # GLOBAL_CONTENT_VERSION: counts up with each new version
     created: float = field(default_factory=time.time)
     updated: float = 0.0          # 0: the creation time
+    updated_by: int = 0           # 0: the creator
+    deleted_type: int = 0         # 3: in the trash (markDeleted)
+    deleted_by: int = 0
+    delete_time: float | None = None
+    versions: list[Version] = field(default_factory=list)     # every version, the current one last
+    external_link: str | None = None
 
     def __post_init__(self) -> None:
         self.updated = self.updated or self.created
+        self.updated_by = self.updated_by or self.created_by
 
 
 @dataclass
@@ -94,6 +112,17 @@ class Attachment:
     task_id: int
     created_by: int
     created: float = field(default_factory=time.time)
+    comment_id: int | None = None             # attached to a task's comment (UF_FORUM_MESSAGE_DOC), not the task
+
+
+@dataclass
+class Comment:
+    id: int
+    task_id: int
+    author_id: int
+    message: str
+    posted: float
+    attachments: list[int] = field(default_factory=list)      # attached-object ids
 
 
 @dataclass
@@ -141,7 +170,7 @@ class BitrixState:
             self.tokens[t["token"]] = Token(t["token"], t["user_id"], set(t.get("scopes", ["task", "disk"])),
                                             self.clock.time() + t.get("expires_in", 3600))
         self.ids = {"object": fixture.get("first_object_id", 8000), "file": 32000, "attachment": 400,
-                    "task": fixture.get("first_task_id", 3700), "storage": 10}
+                    "task": fixture.get("first_task_id", 3700), "storage": 10, "version": 7000, "comment": 3100}
         self.storages: dict[int, Storage] = {}
         self.objects: dict[int, DiskObject] = {}
         self.folder_items: dict[int | None, dict[int, DiskObject]] = {}     # folder id -> its objects
@@ -149,12 +178,18 @@ class BitrixState:
         self.free_from: dict[tuple[int, str], int] = {}                     # where a unique name's search starts
         self.attachments: dict[int, Attachment] = {}
         self.tasks: dict[int, Task] = {}
+        self.comments: dict[int, Comment] = {}
         for user in self.users.values():
             self.add_storage(f"{user.name} {user.last_name}".strip(), "user", user.id)
         self.add_storage("Shared drive", "common", 0)
+        self.groups: dict[int, set[int]] = {}                                # workgroup id -> its members
+        for g in fixture.get("groups", []):
+            self.groups[g["id"]] = set(g.get("members", []))
+            self.add_storage(g.get("name") or fake.title(2), "group", g["id"])
         for t in fixture.get("tasks", []):
             self.add_task(t.get("title") or fake.title(4), t["created_by"], t.get("responsible_id", t["created_by"]),
-                          accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])))
+                          accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])),
+                          group_id=t.get("group_id", 0))
         self.bucket = LeakyBucket()
         self.operating = OperatingTime()
 
@@ -189,11 +224,22 @@ class BitrixState:
         return self.storages[obj.storage_id]
 
     def can_read(self, user: User, obj: DiskObject) -> bool:
+        """Read: an admin; the shared drive; one's own storage; a workgroup's storage to its members."""
         storage = self.storage_of(obj)
+        if storage.entity_type == "group":
+            return user.admin or user.id in self.groups.get(storage.entity_id, set())
         return user.admin or storage.entity_type == "common" or storage.entity_id == user.id
 
     def can_add(self, user: User, folder: DiskObject) -> bool:
         return self.can_read(user, folder)
+
+    def can_edit(self, user: User, obj: DiskObject) -> bool:
+        """Edit (rename, move, new version, trash): the storage's owner, a workgroup's member, an admin; on the
+        shared drive whoever may read [INFER: the portal's default rights]."""
+        return self.can_read(user, obj)
+
+    def alive(self, obj: DiskObject) -> bool:
+        return obj.deleted_type == 0
 
     def _put(self, obj: DiskObject) -> None:
         self.objects[obj.id] = obj
@@ -204,14 +250,57 @@ class BitrixState:
         return name in self.folder_names.get(folder.id, ())
 
     def children(self, folder: DiskObject) -> list[DiskObject]:
-        """A folder's files and folders by id (ids only grow, so insertion order is id order)."""
-        return list(self.folder_items.get(folder.id, {}).values())
+        """A folder's files and folders by id (ids only grow, so insertion order is id order); what is in the
+        trash is not listed."""
+        return [o for o in self.folder_items.get(folder.id, {}).values() if o.deleted_type == 0]
 
     def add_file(self, folder: DiskObject, name: str, blob: Blob, user: User) -> DiskObject:
         obj = DiskObject(self.next_id("object"), name, "file", folder.storage_id, folder.id, user.id, blob,
                          self.next_id("file"), created=self.clock.time())
+        obj.versions.append(Version(self.next_id("version"), name, blob, 1, obj.created, user.id))
         self._put(obj)
         return obj
+
+    def new_version(self, obj: DiskObject, blob: Blob, user: User) -> DiskObject:
+        """A new version: the content version counts up, the earlier ones keep their bytes."""
+        obj.version += 1
+        obj.blob, obj.file_id = blob, self.next_id("file")
+        obj.updated, obj.updated_by = self.clock.time(), user.id
+        obj.versions.append(Version(self.next_id("version"), obj.name, blob, obj.version, obj.updated, user.id))
+        return obj
+
+    def version(self, version_id: int) -> tuple[DiskObject, Version] | None:
+        for obj in self.objects.values():
+            for v in obj.versions:
+                if v.id == version_id:
+                    return obj, v
+        return None
+
+    def rename(self, obj: DiskObject, name: str) -> None:
+        names = self.folder_names.setdefault(obj.parent_id, set())
+        names.discard(obj.name)
+        obj.name = name
+        names.add(name)
+
+    def trash(self, obj: DiskObject, user: User) -> None:
+        obj.deleted_type, obj.deleted_by, obj.delete_time = 3, user.id, self.clock.time()
+        self.folder_names[obj.parent_id].discard(obj.name)
+
+    def untrash(self, obj: DiskObject) -> None:
+        folder = self.objects[obj.parent_id or 0]
+        obj.name = self.unique_name(folder, obj.name)
+        obj.deleted_type, obj.deleted_by, obj.delete_time = 0, 0, None
+        self.folder_names.setdefault(obj.parent_id, set()).add(obj.name)
+
+    def app_storage(self) -> Storage:
+        found = next((s for s in self.storages.values() if s.entity_type == "restapp"), None)
+        return found or self.add_storage("bitrix.restapi", "restapp", 1)
+
+    def move(self, obj: DiskObject, folder: DiskObject) -> None:
+        del self.folder_items[obj.parent_id][obj.id]
+        self.folder_names[obj.parent_id].discard(obj.name)
+        obj.parent_id, obj.storage_id = folder.id, folder.storage_id
+        self._put(obj)
 
     def add_folder(self, parent: DiskObject, name: str, user: User) -> DiskObject:
         obj = DiskObject(self.next_id("object"), name, "folder", parent.storage_id, parent.id, user.id,
@@ -240,8 +329,8 @@ class BitrixState:
         del self.folder_items[obj.parent_id][obj.id]
         self.folder_names[obj.parent_id].discard(obj.name)
         self.free_from = {k: v for k, v in self.free_from.items() if k[0] != obj.parent_id}
-        if obj.blob is not None:
-            self.blobs.delete(obj.blob.key)
+        for blob in {v.blob.key for v in obj.versions} | ({obj.blob.key} if obj.blob else set()):
+            self.blobs.delete(blob)
 
     # -- tasks ----------------------------------------------------------------------------------------------------
     def add_task(self, title: str, created_by: int, responsible_id: int, **fields: Any) -> Task:
@@ -250,9 +339,18 @@ class BitrixState:
         return task
 
     def delete_task(self, task: Task) -> None:
-        for attachment_id in task.attachments:
+        comments = [c for c in self.comments.values() if c.task_id == task.id]
+        for attachment_id in [*task.attachments, *(a for c in comments for a in c.attachments)]:
             self.attachments.pop(attachment_id, None)
+        for c in comments:
+            del self.comments[c.id]
         del self.tasks[task.id]
+
+    def fits_task(self, task: Task, obj: DiskObject) -> bool:
+        """A workgroup's file goes to that workgroup's tasks only [INFER: the task's group and the storage's group
+        must agree]."""
+        storage = self.storage_of(obj)
+        return storage.entity_type != "group" or storage.entity_id == task.group_id
 
     def can_see_task(self, user: User, task: Task) -> bool:
         return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices, *task.auditors)
@@ -260,17 +358,25 @@ class BitrixState:
     def can_edit_task(self, user: User, task: Task) -> bool:
         return user.admin or user.id in (task.created_by, task.responsible_id, *task.accomplices)
 
-    def attach(self, task: Task, obj: DiskObject, user: User) -> Attachment:
-        attachment = Attachment(self.next_id("attachment"), obj.id, task.id, user.id, created=self.clock.time())
+    def attach(self, task: Task, obj: DiskObject, user: User, comment: Comment | None = None) -> Attachment:
+        attachment = Attachment(self.next_id("attachment"), obj.id, task.id, user.id, created=self.clock.time(),
+                                comment_id=comment.id if comment else None)
         self.attachments[attachment.id] = attachment
-        task.attachments.append(attachment.id)
+        (comment.attachments if comment else task.attachments).append(attachment.id)
         return attachment
 
     def detach(self, attachment: Attachment) -> None:
         self.attachments.pop(attachment.id, None)
+        comment = self.comments.get(attachment.comment_id) if attachment.comment_id else None
         task = self.tasks.get(attachment.task_id)
-        if task and attachment.id in task.attachments:
-            task.attachments.remove(attachment.id)
+        owner = comment.attachments if comment else task.attachments if task else []
+        if attachment.id in owner:
+            owner.remove(attachment.id)
+
+    def add_comment(self, task: Task, author: User, message: str) -> Comment:
+        comment = Comment(self.next_id("comment"), task.id, author.id, message, self.clock.time())
+        self.comments[comment.id] = comment
+        return comment
 
     # -- limits ---------------------------------------------------------------------------------------------------
     def take_from_bucket(self, client: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mockserver.bitrix24.errors import BitrixError
-from mockserver.bitrix24.models import Attachment, BitrixState, DiskObject, Storage, Task, iso
+from mockserver.bitrix24.models import Attachment, BitrixState, Comment, DiskObject, Storage, Task, Version, iso
 
 url_quote = functools.lru_cache(maxsize=4096)(quote)         # the same names and tokens, on every listing
 _HEX = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "'": "\\u0027", "/": "\\/"}
@@ -65,6 +65,16 @@ def error_body(exc: BitrixError) -> dict[str, str]:
     return {"error": str(exc.code), "error_description": exc.message}
 
 
+def v3_error_body(exc: BitrixError) -> dict[str, Any]:
+    """REST 3.0's error: code and message, and the fields at fault for a validation error. Errors of the shared
+    transport (auth, a method not found) keep their codes in this shape [INFER]."""
+    error: dict[str, Any] = {"code": str(exc.code), "message": exc.message}
+    validation = getattr(exc, "validation", None)
+    if validation:
+        error["validation"] = validation
+    return {"error": error}
+
+
 # -- shapes ---------------------------------------------------------------------------------------------------------
 
 def storage(s: Storage) -> dict[str, Any]:
@@ -85,16 +95,17 @@ def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = Fal
 
     body: dict[str, Any] = {
         "ID": as_int(obj.id), "NAME": obj.name, "CODE": None, "STORAGE_ID": str(obj.storage_id), "TYPE": obj.type,
-        "PARENT_ID": str(obj.parent_id) if obj.parent_id else None, "DELETED_TYPE": as_int(0),
+        "PARENT_ID": str(obj.parent_id) if obj.parent_id else None, "DELETED_TYPE": as_int(obj.deleted_type),
     }
     if obj.blob is not None:
         body.update({"GLOBAL_CONTENT_VERSION": as_int(obj.version), "FILE_ID": as_int(obj.file_id),
                      "SIZE": str(obj.blob.size)})
     else:
         body["REAL_OBJECT_ID"] = str(obj.id)
-    body.update({"CREATE_TIME": iso(obj.created), "UPDATE_TIME": iso(obj.updated), "DELETE_TIME": None,
-                 "CREATED_BY": str(obj.created_by), "UPDATED_BY": str(obj.created_by),
-                 "DELETED_BY": None if as_upload else "0"})
+    body.update({"CREATE_TIME": iso(obj.created), "UPDATE_TIME": iso(obj.updated),
+                 "DELETE_TIME": iso(obj.delete_time) if obj.delete_time else None,
+                 "CREATED_BY": str(obj.created_by), "UPDATED_BY": str(obj.updated_by),
+                 "DELETED_BY": None if as_upload else str(obj.deleted_by)})
     if obj.type == "file":
         body["DOWNLOAD_URL"] = link("download", download_token(state, obj))
     owner = state.storage_of(obj).entity_id
@@ -102,12 +113,26 @@ def disk_object(state: BitrixState, obj: DiskObject, link, as_upload: bool = Fal
     return body
 
 
+def version_token(state: BitrixState, v: Version) -> str:
+    payload = f"id={v.id}&service=version"
+    return f"disk|{payload}|{state.sign(payload)}"
+
+
+def version(state: BitrixState, obj: DiskObject, v: Version, link) -> dict[str, Any]:
+    """``disk.file.getVersions``: the version's own id, the name and size it had, its bytes' link."""
+    return {"ID": str(v.id), "OBJECT_ID": str(obj.id), "SIZE": str(v.blob.size), "NAME": v.name,
+            "GLOBAL_CONTENT_VERSION": str(v.global_version), "CREATE_TIME": iso(v.created),
+            "CREATED_BY": str(v.created_by), "DOWNLOAD_URL": link("download", version_token(state, v))}
+
+
 def attached_object(state: BitrixState, a: Attachment, base: str) -> dict[str, Any]:
     """``DOWNLOAD_URL`` goes through ``uf.php`` with a signed ``auth``, which this server answers too."""
     obj = state.objects[a.object_id]
     assert obj.blob is not None                 # only files are attached
-    return {"ID": str(a.id), "OBJECT_ID": str(a.object_id), "MODULE_ID": "tasks", "ENTITY_TYPE": "tasks_task",
-            "ENTITY_ID": str(a.task_id), "CREATE_TIME": iso(a.created), "CREATED_BY": str(a.created_by),
+    module, entity, entity_id = ("forum", "forum_message", a.comment_id) if a.comment_id else \
+        ("tasks", "tasks_task", a.task_id)
+    return {"ID": str(a.id), "OBJECT_ID": str(a.object_id), "MODULE_ID": module, "ENTITY_TYPE": entity,
+            "ENTITY_ID": str(entity_id), "CREATE_TIME": iso(a.created), "CREATED_BY": str(a.created_by),
             "DOWNLOAD_URL": f"{base}/bitrix/tools/disk/uf.php?attachedId={a.id}"
                             f"&auth[auth]={state.sign(f'attached={a.id}')}&action=download&ncc=1",
             "NAME": obj.name, "SIZE": str(obj.blob.size)}
@@ -137,4 +162,25 @@ def task(state: BitrixState, t: Task, select: list[str] | None = None) -> dict[s
         uf: dict[str, Any] = {"ufCrmTask": [], "ufTaskWebdavFiles": list(t.attachments) or False,
                               "ufMailMessage": None}
         body.update(uf)
+    return body
+
+
+def comment(state: BitrixState, c: Comment) -> dict[str, Any]:
+    """``task.commentitem.get``: the comment, its files by attached-object id with relative ``uf.php`` links."""
+    author = state.users.get(c.author_id)
+    files: dict[str, Any] = {}
+    for attachment_id in c.attachments:
+        obj = state.objects[state.attachments[attachment_id].object_id]
+        assert obj.blob is not None
+        link = f"/bitrix/tools/disk/uf.php?attachedId={attachment_id}&auth%5Bauth%5D=" \
+               f"{state.sign(f'attached={attachment_id}')}"
+        files[str(attachment_id)] = {"ATTACHMENT_ID": str(attachment_id), "NAME": obj.name,
+                                     "SIZE": str(obj.blob.size), "FILE_ID": str(obj.file_id),
+                                     "DOWNLOAD_URL": f"{link}&action=download&ncc=1",
+                                     "VIEW_URL": f"{link}&action=show&ncc=1"}
+    body: dict[str, Any] = {"POST_MESSAGE_HTML": None, "ID": str(c.id), "AUTHOR_ID": str(c.author_id),
+                            "AUTHOR_NAME": f"{author.name} {author.last_name}".strip() if author else "",
+                            "AUTHOR_EMAIL": "", "POST_DATE": iso(c.posted), "POST_MESSAGE": c.message}
+    if files:
+        body["ATTACHED_OBJECTS"] = files
     return body

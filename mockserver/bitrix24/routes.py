@@ -4,8 +4,8 @@ runs itself (``batch``, and the ``upload``/``download`` URLs that replies hand o
 an attached object, on a path of its own.
 
 ``meta``: ``scope`` (the REST scope a webhook or token needs, or a tuple: any of them; ``basic`` every one
-has), ``transport`` (run by the transport, never from
-inside a ``batch``)."""
+has), ``transport`` (run by the transport, never from inside a ``batch``), ``v3`` (a REST 3.0 method: only on
+``/rest/api/...``, JSON in and out, its own error shape)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,17 @@ OPERATIONS = [
     _method("disk.folder.getchildren", h.folder_getchildren, "disk", "file[]"),
     _method("disk.folder.addsubfolder", h.folder_addsubfolder, "disk", "file.uploaded"),
     _method("disk.folder.uploadfile", h.folder_uploadfile, "disk", "uploadfile.result"),
+    _method("disk.folder.get", h.folder_get, "disk", "file"),
     _method("disk.file.get", h.file_get, "disk", "file"),
+    _method("disk.file.rename", h.file_rename, "disk", "file"),
+    _method("disk.file.moveto", h.file_moveto, "disk", "file"),
+    _method("disk.file.copyto", h.file_copyto, "disk", "file"),
+    _method("disk.file.markdeleted", h.file_markdeleted, "disk", "file"),
+    _method("disk.file.restore", h.file_restore, "disk", "file"),
+    _method("disk.file.uploadversion", h.file_uploadversion, "disk", "file"),
+    _method("disk.file.getversions", h.file_getversions, "disk", "version[]"),
+    _method("disk.file.getexternallink", h.file_getexternallink, "disk", "externallink"),
+    _method("disk.storage.getforapp", h.storage_getforapp, "disk", "storage"),
     _method("disk.file.delete", h.file_delete, "disk", "file.delete.result"),
     _method("disk.attachedObject.get", h.attached_object_get, "disk", "attached_object"),
     _method("tasks.task.add", h.task_add, "task", "task"),
@@ -40,6 +50,11 @@ OPERATIONS = [
     _method("tasks.task.list", h.task_list, "task", "tasks.task.list.result"),
     _method("tasks.task.delete", h.task_delete, "task", "tasks.task.delete.result"),
     _method("tasks.task.files.attach", h.task_files_attach, "task", "attach.result"),
+    _method("task.commentitem.add", h.commentitem_add, "task", "comment.id"),
+    _method("task.commentitem.get", h.commentitem_get, "task", "comment"),
+    _method("task.commentitem.getlist", h.commentitem_getlist, "task", "comment[]"),
+    Operation("tasks.task.file.attach", h.task_file_attach_v3, response="bitrix24/result.true",
+              meta={"scope": "task", "v3": True}),
     Operation("batch", b.batch, response="bitrix24/batch.result", meta={"transport": True}),
     Operation("upload", b.upload, response="bitrix24/file.uploaded", meta={"transport": True}),
     Operation("download", b.download, meta={"transport": True}),

@@ -7,11 +7,12 @@ runs itself (``batch``, ``upload``, ``download``) are in ``batch``."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 from xml.etree import ElementTree
 
 from starlette.requests import Request
@@ -34,6 +35,7 @@ Check = tuple[str, bool, dict[str, Any], Callable[[Any], bool], type[errors.Bitr
 _KEY = re.compile(r"([^\[]*)((?:\[[^\]]*\])*)$")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 XML = "bitrix24.xml"           # on the request's scope: the answer, errors included, is XML
+V3 = "bitrix24.v3"             # on the request's scope: a REST 3.0 call, its errors in that shape
 
 
 # -- params ---------------------------------------------------------------------------------------------------------
@@ -59,29 +61,54 @@ class _Array(dict):
         return part
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_path(key: str) -> tuple[str, ...] | None:
+    """``fields[TITLE]`` -> ("fields", "TITLE"); None for a key PHP drops (no name, nested too deep). Keys repeat
+    (``select[]`` a thousand times), so each is split once."""
+    match = _KEY.match(key)
+    name, brackets = (match.group(1), match.group(2)) if match else (key.replace("[", "_", 1), "")
+    if not name:
+        return None
+    path = (name, *re.findall(r"\[([^\]]*)\]", brackets))
+    return path if len(path) - 1 <= MAX_INPUT_NESTING else None
+
+
 def php_parse(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """PHP's ``parse_str``: ``fields[TITLE]=x``, ``select[]=ID``; arrays keyed 0..n-1 become lists. Linear in
     the input, and as bounded as PHP: the first ``MAX_INPUT_VARS`` variables, none nested deeper than
     ``MAX_INPUT_NESTING``."""
     root = _Array()
     for key, value in pairs[:MAX_INPUT_VARS]:
-        match = _KEY.match(key)
-        name, brackets = (match.group(1), match.group(2)) if match else (key.replace("[", "_", 1), "")
-        if not name:
-            continue
-        path = [name] + re.findall(r"\[([^\]]*)\]", brackets)
-        if len(path) - 1 > MAX_INPUT_NESTING:
+        path = _key_path(key)
+        if path is None:
             continue
         node = root
+        last = len(path) - 1
         for i, part in enumerate(path):
             part = node.put(part)
-            if i == len(path) - 1:
+            if i == last:
                 node[part] = value
             else:
-                if not isinstance(node.get(part), _Array):
-                    node[part] = _Array()
-                node = node[part]
+                child = node.get(part)
+                if not isinstance(child, _Array):
+                    child = node[part] = _Array()
+                node = child
     return _lists(root)
+
+
+_unquote_key = functools.lru_cache(maxsize=4096)(unquote_plus)     # keys repeat: select%5B%5D, a thousand times
+
+
+def form_pairs(text: str, limit: int = MAX_INPUT_VARS) -> list[tuple[str, str]]:
+    """The first ``limit`` pairs of a urlencoded body, as ``parse_qsl`` reads them: PHP stops at
+    ``max_input_vars``, so the rest is never split nor decoded, and a 5,000-key body costs what 1,000 do."""
+    pairs: list[tuple[str, str]] = []
+    for part in text.split("&", limit)[:limit]:
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        pairs.append((_unquote_key(key), unquote_plus(value) if "%" in value or "+" in value else value))
+    return pairs
 
 
 def _lists(value: Any) -> Any:
@@ -114,7 +141,7 @@ async def read_params(request: Request, state: BitrixState) -> dict[str, Any]:
                 decoded = {}
             body = decoded if isinstance(decoded, dict) else {}
         elif raw:
-            body = php_parse(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+            body = php_parse(form_pairs(raw.decode("utf-8", "replace")))
     params.update(body)
     return params
 
@@ -260,8 +287,9 @@ def _text(value: Any) -> str:
 class Methods:
     """The REST methods of the table, by lower-case name, and how one is called."""
 
-    def __init__(self, operations: Iterable[Operation], contracts: Contracts):
-        self.table = {op.name.lower(): op for op in operations if "scope" in op.meta}
+    def __init__(self, operations: Iterable[Operation], contracts: Contracts, v3: bool = False):
+        self.table = {op.name.lower(): op for op in operations
+                      if "scope" in op.meta and bool(op.meta.get("v3")) == v3}
         self.contracts = contracts
         self.params = ParamsContracts(self.table.values(), contracts)
 
@@ -276,6 +304,8 @@ class Methods:
         on_call(op.name)
         needed = op.meta["scope"]
         if not set(needed if isinstance(needed, tuple) else (needed,)) & (who.scopes | {"basic"}):
+            if op.meta.get("v3"):
+                raise errors.V3InsufficientScope()
             raise errors.InsufficientScope(errors.InsufficientScope.token_message if who.is_token else None)
         if state.rate_limits:
             spent, _ = state.operating_spent(who.key, name)
@@ -374,7 +404,40 @@ class Wire:
 
             return await answer(exchange, work)
 
-        routes: list[BaseRoute] = [Route("/rest/{path:path}", rest, methods=METHODS)]
+        v3_methods = Methods(vendor.operations, contracts, v3=True)
+
+        async def rest_v3(request: Request) -> Response:
+            """REST 3.0: ``/rest/api/{user}/{code}/{method}`` or ``/rest/api/{method}`` with ``auth`` in the body;
+            the body is JSON (anything else ``INVALIDJSONEXCEPTION``), the query string is not read."""
+            exchange = Exchange(request, vendor)
+            request.scope[V3] = True
+
+            async def work() -> Response:
+                state: BitrixState = exchange.state
+                parts = [p for p in request.path_params["path"].split("/") if p]
+                if len(parts) not in (1, 3):
+                    raise errors.MethodNotFound()
+                raw = await http.read_body(request)
+                try:
+                    body = json.loads(raw) if raw.strip() else {}
+                except (ValueError, RecursionError):
+                    raise errors.V3InvalidJson() from None
+                is_json = http.media_type(request.headers) == "application/json"
+                if not isinstance(body, dict) or (raw.strip() and not is_json):
+                    raise errors.V3InvalidJson()
+                who = identify(state, request, parts[:-1], body)
+
+                def on_call(name: str) -> None:
+                    note(request, name)
+                    arrive(request, vendor, name, lambda: {str(who.user.id), who.user.email})
+
+                result, block = v3_methods.invoke(state, who, http.Inbound(request), parts[-1], body, on_call)
+                return response({"result": result, "time": block})
+
+            return await answer(exchange, work)
+
+        routes: list[BaseRoute] = [Route("/rest/api/{path:path}", rest_v3, methods=METHODS),
+                                   Route("/rest/{path:path}", rest, methods=METHODS)]
         for op in vendor.operations:
             if op.path and op.method:
                 routes.append(Route(op.path, self._serve(vendor, op, contracts), methods=[op.method]))
@@ -399,6 +462,8 @@ class Wire:
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if not isinstance(exc, errors.BitrixError):
             exc = errors.InternalServerError()
+        if exchange.request.scope.get(V3):
+            return response(render.v3_error_body(exc), exc.status, extra=exc.headers)
         return response(render.error_body(exc), exc.status, exchange.request.scope.get(XML, False), exc.headers)
 
     def route_miss(self, request: Request, status: int) -> Response | None:
