@@ -21,8 +21,8 @@ third-party client's recorded reply shows; the official page has no example); th
 in ``<response>`` with list items as ``<item>``. The ``Https required.`` check of webhooks is not applied (the
 spec says a mock must not by default). Rate limits are off unless switched on: ``rate_limits`` (the leaky bucket
 X=50, Y=2/s → 503 ``QUERY_LIMIT_EXCEEDED``; the operating-time limit, 480 s a method in 10 minutes → 429
-``OPERATION_TIME_LIMIT``), with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and ``operating_cost`` (seconds counted per call) to
-tune them, from the fixture's ``options`` or ``--set bitrix24.KEY=VALUE``. A body past the server's ceiling
+``OPERATION_TIME_LIMIT``), with ``bucket_size``, ``bucket_drain``, ``operating_limit`` and ``operating_cost``
+(seconds counted per call) to tune them, from the fixture's ``options`` or ``--set bitrix24.KEY=VALUE``. A body past the server's ceiling
 is the 413 page of the nginx in front of the portal. ``tasks.task.list``: ``ACCOMPLICE``/``AUDITOR`` match a task
 having any of the values, an unprefixed ``TITLE`` is SQL's LIKE (``%``, ``_``), the other fields and prefixes
 filter as every list does; ``tasks.task.delete`` is allowed to the creator and admins (the docs say "permission
