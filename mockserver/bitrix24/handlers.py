@@ -305,10 +305,13 @@ def file_getexternallink(call: Call, params: dict[str, Any]) -> str:
 
 
 def storage_getforapp(call: Call, params: dict[str, Any]) -> Any:
-    """An application's own storage (made on first use); a webhook has no application: ``ACCESS_DENIED``."""
+    """An application's own storage (made on first use); a webhook has no application: ``ACCESS_DENIED``; the
+    docs' "who can execute" is an administrator."""
     assert call.who is not None
     if not call.who.is_token:
         raise errors.AppContextRequired()
+    if not call.user.admin:
+        raise errors.AccessDenied()
     return render.storage(call.state.app_storage())
 
 
@@ -497,10 +500,28 @@ def task_update(call: Call, params: dict[str, Any]) -> Any:
         task.title = str(fields["TITLE"])
     if "DESCRIPTION" in fields:
         task.description = str(fields["DESCRIPTION"])
+    _update_listed_fields(call, task, fields)
     if "UF_TASK_WEBDAV_FILES" in fields:
         _set_files(call, task, fields["UF_TASK_WEBDAV_FILES"])
     task.changed = call.state.clock.time()
     return {"task": render.task(call.state, task)}
+
+
+def _update_listed_fields(call: Call, task: Task, fields: dict[str, Any]) -> None:
+    """The fields ``tasks.task.list`` filters on: the responsible must exist (the add's error), people lists keep
+    the users that exist, numbers as ints [INFER: out-of-range priorities and statuses are taken as given]."""
+    if "RESPONSIBLE_ID" in fields:
+        responsible = as_int(fields["RESPONSIBLE_ID"])
+        if responsible not in call.state.users:
+            raise errors.CoreError('User specified in the "Responsible" field not found<br>')
+        task.responsible_id = responsible
+    for key, attribute in (("PRIORITY", "priority"), ("STATUS", "status"), ("GROUP_ID", "group_id")):
+        if key in fields and as_int(fields[key]) is not None:
+            setattr(task, attribute, as_int(fields[key]))
+    for key, attribute in (("ACCOMPLICES", "accomplices"), ("AUDITORS", "auditors")):
+        if key in fields:
+            setattr(task, attribute, [u for u in (as_int(x) for x in (as_list(fields[key]) or []))
+                                      if u in call.state.users])
 
 
 def task_files_attach(call: Call, params: dict[str, Any]) -> Any:

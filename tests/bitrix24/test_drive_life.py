@@ -239,12 +239,18 @@ def test_the_new_methods_from_an_oauth_token_inside_one_batch(taskmock):
                       f"&FIELDS[UF_FORUM_MESSAGE_DOC][]=n{file_id}",
            "read": "task.commentitem.get?TASKID=3701&ITEMID=$result[comment]",
            "trash": f"disk.file.markdeleted?id={file_id}",
-           "app": "disk.storage.getforapp"}
+           "app": "disk.storage.getforapp"}                       # Boris is no administrator
     reply = httpx.post(f"{url}/batch", json={"auth": token, "halt": 0, "cmd": cmd}).json()["result"]
-    assert reply["result_error"] == []
+    assert reply["result_error"] == {"app": {"error": "ACCESS_DENIED", "error_description": "Access denied"}}
     got = reply["result"]
     assert got["rename"]["NAME"] == "p.txt" and got["version"]["GLOBAL_CONTENT_VERSION"] == "2"
     assert [v["GLOBAL_CONTENT_VERSION"] for v in got["versions"]] == ["2", "1"]
     assert got["folder"]["ID"] == str(root) and got["trash"]["DELETED_TYPE"] == "3"
     assert [f["NAME"] for f in got["read"]["ATTACHED_OBJECTS"].values()] == ["p.txt"]
-    assert got["app"]["ENTITY_TYPE"] == "restapp"      # an OAuth token is an application
+    admin = httpx.post(f"{url}/disk.storage.getforapp", json={"auth": "oauth-token-admin"}).json()["result"]
+    assert admin["ENTITY_TYPE"] == "restapp"          # an administrator's application: its storage
+    update = {"auth": token, "taskId": 3701, "fields": {"PRIORITY": 2, "RESPONSIBLE_ID": 1, "AUDITORS": [3, 99]}}
+    assert httpx.post(f"{url}/tasks.task.update", json=update).status_code == 200
+    listed = httpx.post(f"{url}/tasks.task.list", json={"auth": "oauth-token-admin", "filter": {
+        "PRIORITY": 2, "RESPONSIBLE_ID": 1, "AUDITOR": 3}}).json()["result"]["tasks"]
+    assert [t["id"] for t in listed] == ["3701"]
