@@ -9,10 +9,12 @@ import base64
 import json
 import os
 import statistics
+import struct
 import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,16 @@ COR_CLIENT = {"Authorization": "Basic " + base64.b64encode(b"cor-api-key:cor-cli
 HOOK = "/rest/2/b2webhook"
 TOGGL_TASK = "/api/organizations/1001/workspaces/2001/tasks/4001/attachments"
 NAMES = ("b.txt", "A.png", "c.pdf", "notes.md")
-PNG = b"\x89PNG\r\n\x1a\n" + b"x" * 200
+def _png() -> bytes:
+    """A real 8x8 PNG: Kanboard has GD decode an image name's bytes whole (a signature alone is a 500)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 8 for _ in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = _png()
 
 
 @dataclass
