@@ -10,16 +10,7 @@ import ssl
 import httpx
 import pytest
 
-HOOK = "2/b2webhook"            # user 2 (Boris); task 3701 is his, 3702 is Clara's (user 3)
-
-
-@pytest.fixture
-def b24(taskmock_https, monkeypatch):
-    from b24pysdk import BitrixWebhook, Client
-
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", taskmock_https.ca_path)
-    domain = taskmock_https.url.split("//", 1)[1]
-    return Client(BitrixWebhook(domain=domain, webhook_token=HOOK), max_retries=1)
+from tests.bitrix24.conftest import HOOK
 
 
 @pytest.fixture

@@ -5,27 +5,11 @@ it back, delete; and each method's documented errors, provoked as the real servi
 from __future__ import annotations
 
 import base64
-import ssl
 
 import httpx
 import pytest
 
-HOOK = "2/b2webhook"            # user 2 (Boris): task 3701 is his; workgroup 5 (Marketing) is his, 6 is not
-
-
-@pytest.fixture
-def b24(taskmock_https, monkeypatch):
-    from b24pysdk import BitrixWebhook, Client
-
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", taskmock_https.ca_path)
-    domain = taskmock_https.url.split("//", 1)[1]
-    return Client(BitrixWebhook(domain=domain, webhook_token=HOOK), max_retries=1)
-
-
-@pytest.fixture
-def https(taskmock_https):
-    with httpx.Client(verify=ssl.create_default_context(cafile=taskmock_https.ca_path), timeout=30) as client:
-        yield client
+from tests.bitrix24.conftest import HOOK          # Boris: task 3701 is his; workgroup 5 is his, 6 is not
 
 
 def b64(data: bytes) -> str:
