@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"REQUESTS_CA_BUNDLE={tls.ca}", flush=True)
 
     try:
-        make_server(app, settings, ready, args.log_level, tls).run(sockets=[sock])
+        make_server(app, settings, ready, args.log_level, tls, freeze_heap=True).run(sockets=[sock])
     finally:
         if tls:
             tls.close()

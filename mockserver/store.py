@@ -7,6 +7,8 @@ data behind it costs more than the rest of start-up together), and again on firs
 
 from __future__ import annotations
 
+import gc
+
 from typing import Any
 
 from mockserver.blobs import BlobStore
@@ -61,6 +63,7 @@ class StateStore:
         """Every vendor (or one) back to its fixtures and the switches it started with; its stored bytes
         dropped. ``keep_ids`` (default: the server's setting): its new ids go on from the highest handed out."""
         keep = self.settings.keep_ids if keep_ids is None else keep_ids
+        gc.unfreeze()                    # what the reset drops goes back to the collector (see server.py)
         for name in self.vendors if vendor is None else [vendor]:
             state, ids = self.states.get(name), self.ids.get(name)
             if state is not None:
