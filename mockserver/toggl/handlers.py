@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from mockserver.downloads import Download, open_download
+from mockserver.http import ascii_digits
 from mockserver.multipart import Form, MultipartError, parse_form
 from mockserver.toggl import errors, render
 from mockserver.toggl.models import Attachment, Project, Task
-from mockserver.http import ascii_digits
 from mockserver.toggl.wire import Call, parse_id
 
 MAX_BULK = 10
@@ -272,11 +272,12 @@ def _paging(call: Call) -> tuple[int, int]:
     """``page`` and ``per_page``, with the validator's texts (the ``max`` one seen on the live service)."""
     number = _query_int(call, "page", 1) or 0
     per_page = _query_int(call, "per_page", DEFAULT_PER_PAGE) or 0
-    for field_name, value, tag in (("PerPage", per_page, "max" if per_page > MAX_PER_PAGE else "min"),
-                                   ("Page", number, "min")):
-        if value < 1 or value > MAX_PER_PAGE and field_name == "PerPage":
-            raise errors.InvalidRequest(f"Key: 'Pagination.{field_name}' Error:Field validation for "
-                                        f"'{field_name}' failed on the '{tag}' tag")
+    broken = (("PerPage", "max") if per_page > MAX_PER_PAGE else ("PerPage", "min") if per_page < 1
+              else ("Page", "min") if number < 1 else None)
+    if broken:
+        field_name, tag = broken
+        raise errors.InvalidRequest(f"Key: 'Pagination.{field_name}' Error:Field validation for '{field_name}' "
+                                    f"failed on the '{tag}' tag")
     return number, per_page
 
 
@@ -315,9 +316,14 @@ def _task_order(call: Call) -> list[tuple[str, bool]]:
     return keys
 
 
+PRIORITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
 def _sort_value(t: Task, key: str) -> Any:
     if key == "assignees":
         return sorted(t.assignee_user_ids)
+    if key == "priority":
+        return PRIORITY_RANK.get(t.priority, 0)
     if key in ("tag_ids",) or key.startswith("pcf_"):
         return []
     value = getattr(t, key)
