@@ -69,7 +69,8 @@ def runtime(request: Request) -> Runtime:
 
 
 def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
-    """Every contract an operation table names exists: a missing one stops the start, not a request."""
+    """Every contract an operation table names exists (the test-suite checks every vendor's; a table that
+    names a missing one fails the vendor's first request, as a crash of the mock)."""
     for vendor in vendors:
         missing = sorted({n for n in vendor.contracts_named() if n not in contracts})
         if missing:
@@ -79,14 +80,24 @@ def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
 
 class VendorRoutes(BaseRoute):
     """A vendor's routes behind its path prefixes: a request for another vendor costs one ``startswith`` here,
-    not a regular expression per route."""
+    not a regular expression per route. The routes are built at the vendor's first request (importing its
+    modules and checking its table against its contracts), so a vendor nobody calls costs nothing at start."""
 
     CHOSEN = "taskmock.route"
     ALLOW = "taskmock.allow"
 
-    def __init__(self, prefixes: tuple[str, ...], routes: list[BaseRoute]):
-        self.prefixes = prefixes
-        self.routes = routes
+    def __init__(self, vendor: Vendor, contracts: Contracts):
+        self.prefixes = vendor.prefixes
+        self._vendor = vendor
+        self._contracts = contracts
+        self._routes: list[BaseRoute] | None = None
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        if self._routes is None:
+            check_tables([self._vendor], self._contracts)
+            self._routes = self._vendor.wire.routes(self._vendor, self._contracts)
+        return self._routes
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """The first route that takes the path and method; else, when routes take the path alone, a 405 whose
@@ -123,7 +134,7 @@ def _vendor_routes(vendor: Vendor, contracts: Contracts) -> VendorRoutes:
     reach it through the request), so every app of a process shares them: a pytest session builds one per test."""
     key = (vendor.name, contracts.root)
     if key not in _ROUTES:
-        _ROUTES[key] = VendorRoutes(vendor.prefixes, vendor.wire.routes(vendor, contracts))
+        _ROUTES[key] = VendorRoutes(vendor, contracts)
     return _ROUTES[key]
 
 
@@ -131,7 +142,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     vendors = vendor_registry.load(settings.vendors)
     contracts = Contracts([v.name for v in vendors])
-    check_tables(vendors, contracts)
     blobs = BlobStore(settings.blob_dir)
     clock = Clock()
     try:

@@ -96,6 +96,7 @@ class _VendorContracts:
 
 _READ: dict[tuple[Path, str], _VendorContracts] = {}
 _PARTS: dict[str, Callable[[Any], bool]] = {}          # schema text -> predicate, shared the same way
+_NONE = _VendorContracts()                             # the contracts of a vendor not served: none
 
 
 def _read(root: Path, vendor: str) -> _VendorContracts:
@@ -125,54 +126,53 @@ def _read(root: Path, vendor: str) -> _VendorContracts:
 
 
 class Contracts:
+    """The contracts of the vendors served. A vendor's folder is read on the first look at one of its contracts
+    (its first request, usually), and its checks compiled on their first use; both are shared by every app of
+    the process."""
+
     def __init__(self, vendors: tuple[str, ...] | list[str], root: Path | None = None):
         self.root = root or data_dir("contracts")
-        self.schemas: dict[str, dict[str, Any]] = {}
-        self.documents: dict[str, dict[str, Any]] = {}
-        self.operations: dict[str, dict[str, Any]] = {}      # "vendor/operationId" -> a Swagger operation
-        self._home: dict[str, dict[str, Any]] = {}           # "vendor/operationId" -> its document
-        self._compiled: dict[str, Callable[[Any], Any]] = {}
-        for vendor in vendors:
-            read = _read(self.root, vendor)
-            self.schemas.update(read.schemas)
-            self.documents.update(read.documents)
-            self.operations.update(read.operations)
-            self._home.update(read.home)
-            self._compiled.update(read.compiled)
+        self.vendors = tuple(vendors)
         self._validators: dict[str, Any] = {}
+
+    def _of(self, name: str) -> _VendorContracts:
+        vendor = name.split("/", 1)[0]
+        return _read(self.root, vendor) if vendor in self.vendors else _NONE
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
         name = name[:-2] if name.endswith("[]") else name
-        return name in self.schemas or name in self.operations
+        read = self._of(name)
+        return name in read.schemas or name in read.operations
 
     def declared(self, name: str, status: int) -> dict[str, Any] | None:
         """The response Swagger operation ``name`` declares for ``status`` (its ``schema`` made standalone),
         or None when it declares none."""
-        declared = self.operations[name]["responses"].get(str(status))
+        read = self._of(name)
+        declared = read.operations[name]["responses"].get(str(status))
         if declared is None:
             return None
         if "schema" not in declared:
             return declared
-        return {**declared, "schema": swagger_schema(declared["schema"], self._home[name])}
+        return {**declared, "schema": swagger_schema(declared["schema"], read.home[name])}
 
     def schema(self, name: str) -> dict[str, Any]:
-        return self.schemas[name]
+        return self._of(name).schemas[name]
+
+    def document(self, name: str) -> dict[str, Any]:
+        """A vendor's Swagger document as its file holds it: ``toggl/focus``."""
+        return self._of(name).documents[name]
 
     def names(self, vendor: str) -> list[str]:
-        prefix = vendor + "/"
-        return [n for n in self.schemas if n.startswith(prefix)]
+        return list(self._of(vendor + "/").schemas)
 
     def _compile(self, name: str) -> Callable[[Any], Any]:
-        compiled = self._compiled.get(name)
-        if compiled is None:
-            shared = _read(self.root, name.split("/", 1)[0]).compiled
-            compiled = shared.get(name)
-            if compiled is None:
-                compiled = shared[name] = fastjsonschema.compile(self.schemas[name])
-            self._compiled[name] = compiled
-        return compiled
+        compiled = self._of(name).compiled
+        check = compiled.get(name)
+        if check is None:
+            check = compiled[name] = fastjsonschema.compile(self.schema(name))
+        return check
 
     def compile(self, schema: dict[str, Any]) -> Callable[[Any], bool]:
         """A predicate for a schema that is not a contract of its own (a part of one), compiled on its first use;
@@ -219,8 +219,8 @@ class Contracts:
 
             vendor = name.split("/")[0]
             registry = Registry().with_resources(
-                (f"{other.split('/', 1)[1]}.json", Resource.from_contents(self.schemas[other], DRAFT202012))
+                (f"{other.split('/', 1)[1]}.json", Resource.from_contents(self.schema(other), DRAFT202012))
                 for other in self.names(vendor))
-            schema = self.schemas[name]
+            schema = self.schema(name)
             self._validators[name] = validator_for(schema)(schema, registry=registry)
         return self._validators[name]

@@ -26,16 +26,16 @@ class Journal:
     def __init__(self, size: int = 1000, body_limit: int = 64 * 1024):
         self.size = size
         self.body_limit = body_limit
-        self._entries: deque[dict[str, Any]] = deque(maxlen=max(size, 1))
+        self._entries: deque[Entry] = deque(maxlen=max(size, 1))
         self._seq = itertools.count(1)
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
-    def add(self, entry: dict[str, Any]) -> None:
+    def add(self, entry: Entry) -> None:
         if self.enabled:
-            entry["seq"] = next(self._seq)
+            entry.seq = next(self._seq)
             self._entries.append(entry)
 
     def clear(self, vendor: str | None = None) -> None:
@@ -43,7 +43,7 @@ class Journal:
         if vendor is None:
             self._entries.clear()
         else:
-            kept = [e for e in self._entries if e["vendor"] != vendor]
+            kept = [e for e in self._entries if e.vendor != vendor]
             self._entries.clear()
             self._entries.extend(kept)
 
@@ -53,22 +53,22 @@ class Journal:
         ``operation`` any of the entry's operations, in any case."""
         wanted = operation.lower() if operation is not None else None
         found = [e for e in self._entries
-                 if (vendor is None or e["vendor"] == vendor)
-                 and (method is None or e["method"] == method.upper())
-                 and (path is None or e["path"].startswith(path))
-                 and (wanted is None or any(o.lower() == wanted for o in e["operations"]))]
+                 if (vendor is None or e.vendor == vendor)
+                 and (method is None or e.method == method.upper())
+                 and (path is None or e.path.startswith(path))
+                 and (wanted is None or any(o.lower() == wanted for o in e.operations))]
         if limit is not None:
             found = found[-limit:] if limit else []
-        return [_render(e) for e in found]
+        return [e.render() for e in found]
 
 
 def _pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
 
 
-def _body_fields(prefix: str, capture: "_Capture") -> dict[str, Any]:
-    data = b"".join(capture.chunks)
-    fields: dict[str, Any] = {f"{prefix}_size": capture.size, f"{prefix}_truncated": capture.size > len(data)}
+def _body_fields(prefix: str, chunks: list[bytes], size: int) -> dict[str, Any]:
+    data = b"".join(chunks)
+    fields: dict[str, Any] = {f"{prefix}_size": size, f"{prefix}_truncated": size > len(data)}
     try:
         fields[prefix] = data.decode("utf-8")
         fields[f"{prefix}_encoding"] = "utf-8"
@@ -78,39 +78,79 @@ def _body_fields(prefix: str, capture: "_Capture") -> dict[str, Any]:
     return fields
 
 
-def _render(entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry is kept raw (bytes, captures) and decoded only when someone reads the journal."""
-    out = {k: v for k, v in entry.items() if not k.startswith("_")}
-    out["query"] = entry["_query"].decode("latin-1")
-    out["headers"] = _pairs(entry["_headers"])
-    out["response_headers"] = _pairs(entry["_response_headers"])
-    out.update(_body_fields("body", entry["_body"]))
-    out.update(_body_fields("response_body", entry["_response_body"]))
-    return out
+def _keep(chunks: list[bytes], kept: int, chunk: bytes, limit: int) -> int:
+    """Keep what fits of ``chunk`` under ``limit`` bytes (as it came, no copy, when it all fits); the new count."""
+    room = limit - kept
+    if len(chunk) <= room:
+        if chunk:
+            chunks.append(chunk)
+        return kept + len(chunk)
+    if room > 0:
+        chunks.append(chunk[:room])
+    return limit
 
 
-class _Capture:
-    """Keeps the first ``limit`` bytes of a body that streams past, and counts the rest."""
+class Entry:
+    """One request as the journal keeps it: taken raw (bytes, the first ``limit`` bytes of each body) while the
+    request runs, through its own ``receive`` and ``send``, and decoded only when someone reads the journal."""
 
-    __slots__ = ("chunks", "kept", "size", "limit")
+    __slots__ = ("seq", "time", "vendor", "method", "path", "query", "operations", "crash", "faults", "status",
+                 "headers", "response_headers", "limit", "body", "body_kept", "body_size", "response_body",
+                 "response_kept", "response_size", "_receive", "_send")
+    seq: int                              # given by the journal
+    vendor: str | None                    # these four, when the request is over
+    operations: list[str]
+    crash: str | None
+    faults: list[Any]
 
-    def __init__(self, limit: int):
-        self.chunks: list[bytes] = []
-        self.kept = 0
-        self.size = 0
+    def __init__(self, scope: dict[str, Any], receive: Callable, send: Callable, limit: int):
+        self.time = time.time()
+        self.method, self.path = scope["method"], scope["path"]
+        self.query, self.headers = scope["query_string"], scope["headers"]
+        self.status: int | None = None
+        self.response_headers: Any = ()
         self.limit = limit
+        self.body: list[bytes] = []
+        self.response_body: list[bytes] = []
+        self.body_kept = self.body_size = self.response_kept = self.response_size = 0
+        self._receive: Callable | None = receive
+        self._send: Callable | None = send
 
-    def add(self, chunk: bytes) -> None:
-        size = len(chunk)
-        self.size += size
-        room = self.limit - self.kept
-        if size <= room:                     # the usual case: kept as it came, no copy
-            if size:
-                self.chunks.append(chunk)
-                self.kept += size
-        elif room > 0:
-            self.chunks.append(chunk[:room])
-            self.kept = self.limit
+    async def receive(self) -> dict[str, Any]:
+        assert self._receive is not None
+        message = await self._receive()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            self.body_size += len(chunk)
+            self.body_kept = _keep(self.body, self.body_kept, chunk, self.limit)
+        return message
+
+    async def send(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "http.response.body":
+            chunk = message.get("body", b"")
+            self.response_size += len(chunk)
+            self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
+        elif kind == "http.response.start":
+            self.status, self.response_headers = message["status"], message["headers"]
+        assert self._send is not None
+        await self._send(message)
+
+    def close(self, scope: dict[str, Any], vendor: str | None) -> None:
+        """The request is over: what the pipeline left on its scope, and nothing more of the server's."""
+        self.vendor = vendor
+        self.operations = scope.get(OPERATIONS, [])
+        self.crash = scope.get(CRASH)
+        self.faults = scope.get(FAULTS, [])
+        self._receive = self._send = None
+
+    def render(self) -> dict[str, Any]:
+        return {"time": self.time, "vendor": self.vendor, "method": self.method, "path": self.path,
+                "operations": self.operations, "crash": self.crash, "faults": self.faults, "status": self.status,
+                "seq": self.seq, "query": self.query.decode("latin-1"), "headers": _pairs(self.headers),
+                "response_headers": _pairs(self.response_headers),
+                **_body_fields("body", self.body, self.body_size),
+                **_body_fields("response_body", self.response_body, self.response_size)}
 
 
 class JournalMiddleware:
@@ -129,46 +169,14 @@ class JournalMiddleware:
                 return
             await self._log_only(scope, receive, send)
             return
-        limit = self.journal.body_limit
-        request_body, response_body = _Capture(limit), _Capture(limit)
-        response: dict[str, Any] = {"status": None, "headers": ()}
-
-        async def receive_and_record():
-            message = await receive()
-            if message["type"] == "http.request":
-                request_body.add(message.get("body", b""))
-            return message
-
-        async def send_and_record(message):
-            if message["type"] == "http.response.start":
-                response["status"] = message["status"]
-                response["headers"] = message["headers"]
-            elif message["type"] == "http.response.body":
-                response_body.add(message.get("body", b""))
-            await send(message)
-
-        started = time.time()
+        entry = Entry(scope, receive, send, self.journal.body_limit)
         try:
-            await self.app(scope, receive_and_record, send_and_record)
+            await self.app(scope, entry.receive, entry.send)
         finally:
-            vendor = self.vendor_of(scope["path"])
+            entry.close(scope, self.vendor_of(scope["path"]))
             if access_log.isEnabledFor(logging.INFO):
-                _access(scope, vendor, response["status"], started)
-            self.journal.add({
-                "time": started,
-                "vendor": vendor,
-                "method": scope["method"],
-                "path": scope["path"],
-                "_query": scope["query_string"],
-                "operations": scope.get(OPERATIONS, []),
-                "crash": scope.get(CRASH),
-                "faults": scope.get(FAULTS, []),
-                "status": response["status"],
-                "_headers": scope["headers"],
-                "_response_headers": response["headers"],
-                "_body": request_body,
-                "_response_body": response_body,
-            })
+                _access(scope, entry.vendor, entry.status, entry.time)
+            self.journal.add(entry)
 
     async def _log_only(self, scope, receive, send):
         status: list[int] = []

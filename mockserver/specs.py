@@ -41,10 +41,10 @@ def served(vendors: Sequence[Vendor]) -> list[str]:
 
 def document(name: str, contracts: Contracts, origin: str) -> dict[str, Any]:
     if name == "toggl":
-        swagger = copy.deepcopy(contracts.documents["toggl/focus"])
+        swagger = copy.deepcopy(contracts.document("toggl/focus"))
         scheme, _, host = origin.partition("://")
         swagger.update(host=host, schemes=[scheme])
-        discovery = contracts.documents["toggl/focus-discovery"]
+        discovery = contracts.document("toggl/focus-discovery")
         swagger["paths"].update(copy.deepcopy(discovery["paths"]))
         swagger["definitions"].update(copy.deepcopy(discovery["definitions"]))
         repairs = [f"GET {path}: added from the vendor's documentation pages (focus-discovery.swagger.json)"

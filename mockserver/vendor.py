@@ -3,11 +3,12 @@
 base of every error a vendor answers.
 
 Vendor packages are imported only when selected, so a server started with ``--vendor kanboard`` loads nothing
-of the others.
+of the others; of a selected one, only its declaration (``Vendor``) until it is first used.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Protocol, Sequence, TypeVar
@@ -141,17 +142,35 @@ class Wire(Protocol):
 
 @dataclass(frozen=True)
 class Vendor:
+    """A vendor as its package's ``__init__`` declares it: what the server needs at start. The rest is in the
+    package's modules, imported on first use (the vendor's first request, or its state): ``routes.OPERATIONS``,
+    ``wire.WIRE``, and ``models.STATE``, its state's class. A server ready in a fraction of a second pays
+    nothing for the vendors a test does not call."""
+
     name: str
     prefixes: tuple[str, ...]                            # URL path prefixes, for the journal's vendor field
     entry_path: str                                      # what a client's base URL points at, e.g. /jsonrpc.php
-    make_state: Callable[[VendorContext], Any]
-    operations: Sequence[Operation]
-    wire: Wire
     options: Sequence[Option] = ()                       # its switches, read live from VendorContext.options
-    by_name: dict[str, Operation] = field(init=False, repr=False, compare=False)   # lower-case name -> row
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {op.name.lower(): op for op in self.operations})
+    def _module(self, role: str) -> Any:
+        return importlib.import_module(f"{REGISTRY[self.name]}.{role}")
+
+    @functools.cached_property
+    def operations(self) -> Sequence[Operation]:
+        return self._module("routes").OPERATIONS
+
+    @functools.cached_property
+    def wire(self) -> Wire:
+        return self._module("wire").WIRE
+
+    @functools.cached_property
+    def make_state(self) -> Callable[[VendorContext], Any]:
+        return self._module("models").STATE
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, Operation]:
+        """Lower-case name -> row."""
+        return {op.name.lower(): op for op in self.operations}
 
     def state(self, request: Request) -> Any:
         """This vendor's state in the app that serves ``request``."""

@@ -48,10 +48,19 @@ permissions." otherwise); REST 3.0 answers the shared transport's errors (auth, 
 shape with their v2 codes; ``task.commentitem.*``'s parameter errors word the TASKS_ERROR_EXCEPTION the docs
 quote. ``mockserver/bitrix24/coverage.md`` lists what is and is not answered."""
 
-from mockserver.bitrix24.models import OPTIONS, BitrixState
-from mockserver.bitrix24.routes import OPERATIONS
-from mockserver.bitrix24.wire import WIRE
+from mockserver.options import Option
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", make_state=BitrixState,
-                operations=OPERATIONS, wire=WIRE, options=OPTIONS)
+BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second
+OPERATING_LIMIT = 480.0                       # seconds a method may spend in the 10-minute window
+
+OPTIONS = [
+    Option("rate_limits", False, "apply the leaky bucket (503 QUERY_LIMIT_EXCEEDED) and the operating-time limit "
+                                 "(429 OPERATION_TIME_LIMIT)"),
+    Option("bucket_size", BUCKET_SIZE, "requests the leaky bucket holds"),
+    Option("bucket_drain", BUCKET_DRAIN, "requests the bucket drains per second"),
+    Option("operating_limit", OPERATING_LIMIT, "seconds a method may spend in 10 minutes before 429"),
+    Option("operating_cost", 0.0, "seconds counted per call on top of the real time spent"),
+]
+
+VENDOR = Vendor(name="bitrix24", prefixes=("/rest/", "/bitrix/tools/"), entry_path="/rest", options=OPTIONS)

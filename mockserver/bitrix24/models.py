@@ -14,21 +14,10 @@ from typing import Any
 
 from mockserver.bitrix24.limits import LeakyBucket, OperatingTime
 from mockserver.blobs import Blob, BlobStore
-from mockserver.options import Option, Switch
+from mockserver.options import Switch
 from mockserver.vendor import VendorContext
 
 PAGE = 50
-BUCKET_SIZE, BUCKET_DRAIN = 50, 2.0          # leaky bucket: X requests, drained Y per second
-OPERATING_LIMIT = 480.0                       # seconds a method may spend in the 10-minute window
-
-OPTIONS = [
-    Option("rate_limits", False, "apply the leaky bucket (503 QUERY_LIMIT_EXCEEDED) and the operating-time limit "
-                                 "(429 OPERATION_TIME_LIMIT)"),
-    Option("bucket_size", BUCKET_SIZE, "requests the leaky bucket holds"),
-    Option("bucket_drain", BUCKET_DRAIN, "requests the bucket drains per second"),
-    Option("operating_limit", OPERATING_LIMIT, "seconds a method may spend in 10 minutes before 429"),
-    Option("operating_cost", 0.0, "seconds counted per call on top of the real time spent"),
-]
 
 
 @functools.lru_cache(maxsize=4096)          # stored moments are formatted on every listing
@@ -406,3 +395,6 @@ class BitrixState:
                        "attachments": [{"ID": a, "OBJECT_ID": self.attachments[a].object_id} for a in t.attachments]}
                       for t in self.tasks.values()],
         }
+
+
+STATE = BitrixState

@@ -41,10 +41,6 @@ Fixture switches (section ``kanboard``): ``app_token``, and ``auth_header`` (Kan
 Types are those of current Kanboard on SQLite/MySQL: ints, ``is_image`` 0/1, ``etag`` present.
 """
 
-from mockserver.kanboard.models import KanboardState
-from mockserver.kanboard.routes import OPERATIONS
-from mockserver.kanboard.wire import WIRE
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), entry_path="/jsonrpc.php", make_state=KanboardState,
-                operations=OPERATIONS, wire=WIRE)
+VENDOR = Vendor(name="kanboard", prefixes=("/jsonrpc.php",), entry_path="/jsonrpc.php")

@@ -351,3 +351,6 @@ class KanboardState:
             "tasks": [{"id": t.id, "title": t.title, "project_id": t.project_id, "files": files(t.id)}
                       for t in self.tasks.values()],
         }
+
+
+STATE = KanboardState

@@ -50,10 +50,13 @@ is, or being its author; ``terminate`` ends running operations with an error; th
 groups, contacts or birthday; folders are dated when the portal was made; ``project/{id}/task`` of a project
 one cannot read is ``[]``; ``project/filter`` knows ``participant``, ``manager`` and ``status``."""
 
-from mockserver.onlyoffice.models import OPTIONS, OnlyofficeState
-from mockserver.onlyoffice.routes import OPERATIONS
-from mockserver.onlyoffice.wire import WIRE
+from mockserver.options import Option
 from mockserver.vendor import Vendor
 
+OPTIONS = [
+    Option("fileops_delay_ms", 0, "how long a move or delete runs: 0 finishes it when the client next polls "
+                                  "GET files/fileops, else after that many milliseconds of the mock's clock"),
+]
+
 VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/", "/ChunkedUploader.ashx"),
-                entry_path="", make_state=OnlyofficeState, operations=OPERATIONS, wire=WIRE, options=OPTIONS)
+                entry_path="", options=OPTIONS)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore, BlobWriter
-from mockserver.options import Option, Switch
+from mockserver.options import Switch
 from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
@@ -21,11 +21,6 @@ CHUNK_SIZE = 10 * 1024 * 1024                  # files.uploader.chunk-size
 SESSION_LIFE = timedelta(hours=12)             # ChunkedUploadSessionHolder.SlidingExpiration
 COMMON, BUNCH, TRASH, MY, PROJECTS = 1, 2, 3, 5, 8      # FolderType of a folder's root
 MOVE, COPY, DELETE = 0, 1, 2                   # FileOperationType
-
-OPTIONS = [
-    Option("fileops_delay_ms", 0, "how long a move or delete runs: 0 finishes it when the client next polls "
-                                  "GET files/fileops, else after that many milliseconds of the mock's clock"),
-]
 
 
 def utcnow() -> datetime:
@@ -337,3 +332,6 @@ class OnlyofficeState:
             "files": [{"id": f.id, "folderId": f.folder_id, "title": f.title, "version": f.version,
                        "size": f.blob.size, "sha256": f.blob.sha256} for f in self.files.values()],
         }
+
+
+STATE = OnlyofficeState

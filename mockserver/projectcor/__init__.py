@@ -36,10 +36,13 @@ SDK sends it), a urlencoded form or JSON; a code is good once (401 ``Invalid aut
 fixtures may list ``authorization_codes`` too.
 """
 
-from mockserver.projectcor.models import OPTIONS, CorState
-from mockserver.projectcor.routes import OPERATIONS
-from mockserver.projectcor.wire import WIRE
+from mockserver.options import Option
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/", "/oauth2/"), entry_path="/v1",
-                make_state=CorState, operations=OPERATIONS, wire=WIRE, options=OPTIONS)
+OPTIONS = [
+    Option("task_create_status", 200, "the status of a created task (undocumented: 200 as the upload, or 201)"),
+    Option("unknown_filter", "ignore", "a key of GET /tasks' filters JSON the mock does not know: ignored, or "
+                                       "400", ("ignore", "400")),
+]
+
+VENDOR = Vendor(name="projectcor", prefixes=("/v1/", "/projectcor-files/", "/oauth2/"), entry_path="/v1", options=OPTIONS)

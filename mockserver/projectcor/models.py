@@ -14,18 +14,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.options import Option, Switch
+from mockserver.options import Switch
 from mockserver.tokens import remember
 from mockserver.vendor import VendorContext
 
 DEFAULT_RULES = {"max_file_size": 50 * 1024 * 1024, "denied_extensions": ["exe", "bat", "cmd", "com", "msi", "sh"]}
 
 
-OPTIONS = [
-    Option("task_create_status", 200, "the status of a created task (undocumented: 200 as the upload, or 201)"),
-    Option("unknown_filter", "ignore", "a key of GET /tasks' filters JSON the mock does not know: ignored, or "
-                                       "400", ("ignore", "400")),
-]
 TASK_STATUSES = ("nueva", "en_proceso", "estancada", "finalizada")
 
 
@@ -219,3 +214,6 @@ class CorState:
                       for t in self.tasks.values()],
             "tokens": len(self.tokens),
         }
+
+
+STATE = CorState

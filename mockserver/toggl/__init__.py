@@ -38,10 +38,16 @@ take ``null``; a method a path does not take is 405 with an ``Allow`` header nam
 Options come from the fixture section's ``options`` or ``--set toggl.KEY=VALUE``.
 """
 
-from mockserver.toggl.models import OPTIONS, TogglState
-from mockserver.toggl.routes import OPERATIONS
-from mockserver.toggl.wire import WIRE
+from mockserver.options import Option
 from mockserver.vendor import Vendor
 
-VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/", "/api/users/"), entry_path="/api", make_state=TogglState,
-                operations=OPERATIONS, wire=WIRE, options=OPTIONS)
+OPTIONS = [
+    Option("quota_enforced", False, "answer 402 past the hourly request quota (it is always counted and shown in "
+                                    "the X-Toggl-Quota-* headers)"),
+    Option("error_body", "swagger", "error bodies as each route's Swagger declares them, or response.Error "
+                                    "objects everywhere", ("swagger", "object")),
+    Option("unknown_task_list", "404", "the attachment list of an unknown task: 404, or an empty list",
+           ("404", "empty")),
+]
+
+VENDOR = Vendor(name="toggl", prefixes=("/api/organizations/", "/api/users/"), entry_path="/api", options=OPTIONS)

@@ -10,17 +10,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockserver.blobs import Blob, BlobStore
-from mockserver.options import Option, Switch
+from mockserver.options import Switch
 from mockserver.vendor import VendorContext
 
-OPTIONS = [
-    Option("quota_enforced", False, "answer 402 past the hourly request quota (it is always counted and shown in "
-                                    "the X-Toggl-Quota-* headers)"),
-    Option("error_body", "swagger", "error bodies as each route's Swagger declares them, or response.Error "
-                                    "objects everywhere", ("swagger", "object")),
-    Option("unknown_task_list", "404", "the attachment list of an unknown task: 404, or an empty list",
-           ("404", "empty")),
-]
 QUOTA_PER_PLAN = {"free": 30, "starter": 240, "premium": 600, "enterprise": 5000}
 DEFAULT_STORAGE_LIMIT = 1024 * 1024 * 1024
 
@@ -229,3 +221,6 @@ class TogglState:
                              "size": a.size, "mime_type": a.mime_type, "sha256": a.blob.sha256}
                             for a in self.attachments.values()],
         }
+
+
+STATE = TogglState
