@@ -45,6 +45,7 @@ class Workload:
     path: str
     headers: dict[str, str]
     body: bytes = b""
+    reply: bytes = b""          # what the mock answered it (a peer server is stubbed with it)
 
     def raw(self, host: str) -> bytes:
         head = f"{self.method} {self.path} HTTP/1.1\r\nHost: {host}\r\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
@@ -78,6 +78,36 @@ def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
                              f"{', '.join(missing)}")
 
 
+class _Shape:
+    """What a route's path template says of a path's segments before any regular expression runs: how many
+    there are and the literal text each starts with. A path it does not admit cannot match the route, so the
+    route's own match is skipped; a template with a ``path`` parameter (any number of segments) admits all."""
+
+    __slots__ = ("count", "literals")
+
+    def __init__(self, template: str | None):
+        self.count: int | None = None
+        self.literals: list[tuple[int, str, bool]] = []   # (segment, its literal start, the whole segment?)
+        if template is None or ":path}" in template:
+            return
+        segments = template.split("/")
+        self.count = len(segments)
+        for i, segment in enumerate(segments):
+            literal = segment.split("{", 1)[0]
+            if literal:
+                self.literals.append((i, literal, literal == segment))
+
+    def admits(self, parts: list[str]) -> bool:
+        if self.count is None:
+            return True
+        if len(parts) != self.count:
+            return False
+        for i, literal, whole in self.literals:
+            if (parts[i] != literal) if whole else not parts[i].startswith(literal):
+                return False
+        return True
+
+
 class VendorRoutes(BaseRoute):
     """A vendor's routes behind its path prefixes: a request for another vendor costs one ``startswith`` here,
     not a regular expression per route. The routes are built at the vendor's first request (importing its
@@ -91,12 +121,15 @@ class VendorRoutes(BaseRoute):
         self._vendor = vendor
         self._contracts = contracts
         self._routes: list[BaseRoute] | None = None
+        self._shapes: list[tuple[_Shape, BaseRoute]] = []
 
     @property
     def routes(self) -> list[BaseRoute]:
         if self._routes is None:
             check_tables([self._vendor], self._contracts)
-            self._routes = self._vendor.wire.routes(self._vendor, self._contracts)
+            routes = self._vendor.wire.routes(self._vendor, self._contracts)
+            self._shapes = [(_Shape(getattr(route, "path", None)), route) for route in routes]
+            self._routes = routes
         return self._routes
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
@@ -106,7 +139,12 @@ class VendorRoutes(BaseRoute):
             return Match.NONE, {}
         partial: Scope | None = None
         allowed: set[str] = set()
-        for route in self.routes:
+        if self._routes is None:
+            self.routes
+        parts = scope["path"].split("/")
+        for shape, route in self._shapes:
+            if not shape.admits(parts):
+                continue
             match, child = route.matches(scope)
             if match is Match.FULL:
                 return match, {**child, self.CHOSEN: route}

@@ -31,6 +31,8 @@ from mockserver.journal import CRASH, OPERATIONS
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
 if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
     from mockserver.contracts import Contracts
 
 log = logging.getLogger("taskmock")
@@ -101,9 +103,22 @@ def serve(vendor: Vendor, op: Operation, contracts: Contracts) -> Callable[[Requ
     return endpoint
 
 
+class VendorRoute(Route):
+    """Starlette's ``Route`` without its per-request wrapper of exception handlers: a vendor's endpoint answers
+    every error itself (``answer``), so the request goes straight to it."""
+
+    def __init__(self, path: str, endpoint: Callable[[Request], Awaitable[Response]], methods: list[str]):
+        super().__init__(path, endpoint, methods=methods)
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            response = await endpoint(Request(scope, receive, send))
+            await response(scope, receive, send)
+        self.app = app
+
+
 def http_routes(vendor: Vendor, contracts: Contracts) -> list[BaseRoute]:
     """One route per operation, in table order (the first route that matches a path and method wins)."""
-    return [Route(op.path, serve(vendor, op, contracts), methods=[op.method])
+    return [VendorRoute(op.path, serve(vendor, op, contracts), methods=[op.method])
             for op in vendor.operations if op.path and op.method]
 
 

@@ -17,17 +17,17 @@ from xml.etree import ElementTree
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from mockserver import http
 from mockserver.bitrix24 import errors, render
-from mockserver.bitrix24.render import url_quote
 from mockserver.bitrix24.models import BitrixState, User
+from mockserver.bitrix24.render import url_quote
 from mockserver.contracts import Contracts
 from mockserver.downloads import BlobResponse, Download
 from mockserver.http import ascii_digits
 from mockserver.multipart import MultipartError, is_multipart, parse_form
-from mockserver.pipeline import answer, arrive, note
+from mockserver.pipeline import VendorRoute, answer, arrive, note
 from mockserver.vendor import Call as BaseCall
 from mockserver.vendor import Exchange, Operation, Vendor, VendorError
 
@@ -436,11 +436,11 @@ class Wire:
 
             return await answer(exchange, work)
 
-        routes: list[BaseRoute] = [Route("/rest/api/{path:path}", rest_v3, methods=METHODS),
-                                   Route("/rest/{path:path}", rest, methods=METHODS)]
+        routes: list[BaseRoute] = [VendorRoute("/rest/api/{path:path}", rest_v3, methods=METHODS),
+                                   VendorRoute("/rest/{path:path}", rest, methods=METHODS)]
         for op in vendor.operations:
             if op.path and op.method:
-                routes.append(Route(op.path, self._serve(vendor, op, contracts), methods=[op.method]))
+                routes.append(VendorRoute(op.path, self._serve(vendor, op, contracts), methods=[op.method]))
         return routes
 
     def _serve(self, vendor: Vendor, op: Operation, contracts: Contracts) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from mockserver import http
 from mockserver.contracts import Contracts
@@ -17,7 +17,7 @@ from mockserver.jsonrpc import HttpAbort, JsonRpcServer, Procedure, procedures_f
 from mockserver.kanboard import handlers, render
 from mockserver.kanboard.errors import PhpFatalError, RequestEntityTooLarge
 from mockserver.kanboard.models import KanboardState
-from mockserver.pipeline import answer, arrive, note
+from mockserver.pipeline import VendorRoute, answer, arrive, note
 from mockserver.vendor import Exchange, Vendor, VendorError
 
 MAX_BODY = 32 * 1024 * 1024      # nginx client_max_body_size in Kanboard's Docker image
@@ -76,7 +76,7 @@ class Wire:
 
             return await answer(exchange, work)
 
-        return [Route("/jsonrpc.php", jsonrpc, methods=METHODS)]
+        return [VendorRoute("/jsonrpc.php", jsonrpc, methods=METHODS)]
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
         if not isinstance(exc, HttpAbort):
