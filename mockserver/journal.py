@@ -22,28 +22,40 @@ CRASH = "taskmock.crash"
 FAULTS = "taskmock.faults"              # the fault rules that acted on the request
 
 
+# a journal entry: a plain tuple of these fields, made of bytes, strings, numbers and tuples of them (the cyclic
+# collector stops tracking such a tuple, so a full ring does not lengthen every sweep of the heap: as objects
+# it made a request cost up to 1.2x)
+FIELDS = ("seq", "time", "vendor", "method", "path", "query", "operations", "crash", "faults", "status", "headers",
+          "response_headers", "body", "body_size", "response_body", "response_size")
+_VENDOR, _METHOD, _PATH, _OPERATIONS = (FIELDS.index(f) for f in ("vendor", "method", "path", "operations"))
+
+
 class Journal:
     def __init__(self, size: int = 1000, body_limit: int = 64 * 1024):
         self.size = size
         self.body_limit = body_limit
-        self._entries: deque[Entry] = deque(maxlen=max(size, 1))
+        self._entries: deque[tuple] = deque(maxlen=max(size, 1))
         self._seq = itertools.count(1)
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
-    def add(self, entry: Entry) -> None:
+    def add(self, capture: Capture, scope: dict[str, Any], vendor: str | None) -> None:
+        """The entry of a request that is over: what ``capture`` took, and what the pipeline left on its scope."""
         if self.enabled:
-            entry.seq = next(self._seq)
-            self._entries.append(entry)
+            self._entries.append((
+                next(self._seq), capture.time, vendor, scope["method"], scope["path"], scope["query_string"],
+                tuple(scope.get(OPERATIONS, ())), scope.get(CRASH), tuple(scope.get(FAULTS, ())), capture.status,
+                tuple(scope["headers"]), tuple(capture.response_headers), b"".join(capture.body), capture.body_size,
+                b"".join(capture.response_body), capture.response_size))
 
     def clear(self, vendor: str | None = None) -> None:
         """Forget every entry, or those of one vendor."""
         if vendor is None:
             self._entries.clear()
         else:
-            kept = [e for e in self._entries if e.vendor != vendor]
+            kept = [e for e in self._entries if e[_VENDOR] != vendor]
             self._entries.clear()
             self._entries.extend(kept)
 
@@ -53,21 +65,20 @@ class Journal:
         ``operation`` any of the entry's operations, in any case."""
         wanted = operation.lower() if operation is not None else None
         found = [e for e in self._entries
-                 if (vendor is None or e.vendor == vendor)
-                 and (method is None or e.method == method.upper())
-                 and (path is None or e.path.startswith(path))
-                 and (wanted is None or any(o.lower() == wanted for o in e.operations))]
+                 if (vendor is None or e[_VENDOR] == vendor)
+                 and (method is None or e[_METHOD] == method.upper())
+                 and (path is None or e[_PATH].startswith(path))
+                 and (wanted is None or any(o.lower() == wanted for o in e[_OPERATIONS]))]
         if limit is not None:
             found = found[-limit:] if limit else []
-        return [e.render() for e in found]
+        return [_render(e) for e in found]
 
 
-def _pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+def _pairs(raw: Any) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
 
 
-def _body_fields(prefix: str, chunks: list[bytes], size: int) -> dict[str, Any]:
-    data = b"".join(chunks)
+def _body_fields(prefix: str, data: bytes, size: int) -> dict[str, Any]:
     fields: dict[str, Any] = {f"{prefix}_size": size, f"{prefix}_truncated": size > len(data)}
     try:
         fields[prefix] = data.decode("utf-8")
@@ -90,34 +101,24 @@ def _keep(chunks: list[bytes], kept: int, chunk: bytes, limit: int) -> int:
     return limit
 
 
-class Entry:
-    """One request as the journal keeps it: taken raw (bytes, the first ``limit`` bytes of each body) while the
-    request runs, through its own ``receive`` and ``send``, and decoded only when someone reads the journal."""
+class Capture:
+    """What the journal takes of a request while it runs, through its own ``receive`` and ``send``: the status and
+    headers answered, and the first ``limit`` bytes of each body (as they came, no copy)."""
 
-    __slots__ = ("seq", "time", "vendor", "method", "path", "query", "operations", "crash", "faults", "status",
-                 "headers", "response_headers", "limit", "body", "body_kept", "body_size", "response_body",
+    __slots__ = ("time", "limit", "status", "response_headers", "body", "body_kept", "body_size", "response_body",
                  "response_kept", "response_size", "_receive", "_send")
-    seq: int                              # given by the journal
-    vendor: str | None                    # these four, when the request is over
-    operations: list[str]
-    crash: str | None
-    faults: list[Any]
 
-    def __init__(self, scope: dict[str, Any], receive: Callable, send: Callable, limit: int):
+    def __init__(self, receive: Callable, send: Callable, limit: int):
         self.time = time.time()
-        self.method, self.path = scope["method"], scope["path"]
-        self.query, self.headers = scope["query_string"], scope["headers"]
+        self.limit = limit
         self.status: int | None = None
         self.response_headers: Any = ()
-        self.limit = limit
         self.body: list[bytes] = []
         self.response_body: list[bytes] = []
         self.body_kept = self.body_size = self.response_kept = self.response_size = 0
-        self._receive: Callable | None = receive
-        self._send: Callable | None = send
+        self._receive, self._send = receive, send
 
     async def receive(self) -> dict[str, Any]:
-        assert self._receive is not None
         message = await self._receive()
         if message["type"] == "http.request":
             chunk = message.get("body", b"")
@@ -133,24 +134,17 @@ class Entry:
             self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
         elif kind == "http.response.start":
             self.status, self.response_headers = message["status"], message["headers"]
-        assert self._send is not None
         await self._send(message)
 
-    def close(self, scope: dict[str, Any], vendor: str | None) -> None:
-        """The request is over: what the pipeline left on its scope, and nothing more of the server's."""
-        self.vendor = vendor
-        self.operations = scope.get(OPERATIONS, [])
-        self.crash = scope.get(CRASH)
-        self.faults = scope.get(FAULTS, [])
-        self._receive = self._send = None
 
-    def render(self) -> dict[str, Any]:
-        return {"time": self.time, "vendor": self.vendor, "method": self.method, "path": self.path,
-                "operations": self.operations, "crash": self.crash, "faults": self.faults, "status": self.status,
-                "seq": self.seq, "query": self.query.decode("latin-1"), "headers": _pairs(self.headers),
-                "response_headers": _pairs(self.response_headers),
-                **_body_fields("body", self.body, self.body_size),
-                **_body_fields("response_body", self.response_body, self.response_size)}
+def _render(entry: tuple) -> dict[str, Any]:
+    e = dict(zip(FIELDS, entry))
+    return {"time": e["time"], "vendor": e["vendor"], "method": e["method"], "path": e["path"],
+            "operations": list(e["operations"]), "crash": e["crash"], "faults": list(e["faults"]),
+            "status": e["status"], "seq": e["seq"], "query": e["query"].decode("latin-1"),
+            "headers": _pairs(e["headers"]), "response_headers": _pairs(e["response_headers"]),
+            **_body_fields("body", e["body"], e["body_size"]),
+            **_body_fields("response_body", e["response_body"], e["response_size"])}
 
 
 class JournalMiddleware:
@@ -169,14 +163,14 @@ class JournalMiddleware:
                 return
             await self._log_only(scope, receive, send)
             return
-        entry = Entry(scope, receive, send, self.journal.body_limit)
+        capture = Capture(receive, send, self.journal.body_limit)
         try:
-            await self.app(scope, entry.receive, entry.send)
+            await self.app(scope, capture.receive, capture.send)
         finally:
-            entry.close(scope, self.vendor_of(scope["path"]))
+            vendor = self.vendor_of(scope["path"])
             if access_log.isEnabledFor(logging.INFO):
-                _access(scope, entry.vendor, entry.status, entry.time)
-            self.journal.add(entry)
+                _access(scope, vendor, capture.status, capture.time)
+            self.journal.add(capture, scope, vendor)
 
     async def _log_only(self, scope, receive, send):
         status: list[int] = []

@@ -26,3 +26,18 @@ def test_a_sweep_freezes_what_survives_and_comes_again_and_a_reset_unfreezes(tas
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_journal_entries_leave_the_collectors_view(taskmock_asgi):
+    """A full journal ring must not lengthen every sweep of the heap: once collections have seen them, its
+    entries are no longer tracked (plain tuples of bytes, strings and numbers; a pass untracks one level of
+    their nesting)."""
+    taskmock_asgi.post("/jsonrpc.php", json={"jsonrpc": "2.0", "method": "getVersion", "id": 1},
+                       auth=("jsonrpc", "kanboard-app-token"))
+    taskmock_asgi.get("/api/2.0/people/@self", auth=("member", "member-password"))
+    for _ in range(3):
+        gc.collect()
+    entries = list(taskmock_asgi.app.state.runtime.journal._entries)
+    assert len(entries) == 2
+    assert not any(gc.is_tracked(entry) for entry in entries)
+    assert taskmock_asgi.requests(vendor="kanboard")[0]["operations"] == ["getVersion"]
