@@ -4,8 +4,8 @@ Both servers run as their own processes; one asyncio load generator drives each 
 concurrent keep-alive connections, sending each vendor's list route for a task with four files (the mock; a reply
 of about 1 KB) or the same request to a fixed 1 KB reply (the baseline). Rounds interleave the two, so drift on a
 noisy machine hits both. Prints, per vendor: requests/s of each, the ratio, p50/p99 latency of the mock, and the
-server's CPU time per request (read from /proc: it moves little with the machine's noise); then each server's
-time from process start to ``/__admin/health`` answering 200, and the mock's first answer of each vendor.
+server's CPU time per request (read from /proc: it moves little with the machine's noise). How soon each
+answers after a start is ``bench/startup.py``'s.
 
 With ``--wiremock JAR`` (WireMock standalone: ``npm install wiremock`` puts it under
 ``node_modules/wiremock/build/``; it needs Java), WireMock runs as a peer: one stub per vendor's request, answering
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -29,25 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workloads import (  # noqa: E402
-    BARE, COR_CLIENT, MOCK, Measure, Workload, byte_compile, call, measure, median, seed, start, stop,
+    BARE, MOCK, Measure, Workload, byte_compile, call, measure, median, seed, start, stop,
 )
 
 VENDORS = ["kanboard", "bitrix24", "toggl", "projectcor", "onlyoffice"]
-
-
-def first_answers(url: str, loads) -> dict[str, float]:
-    """Seconds each vendor's first answer took (its state, with its fake data, is built on first use). A fresh
-    ProjectCOR knows no token yet: its first request is the token call."""
-    took = {}
-    for load in loads:
-        if load.vendor == "projectcor":
-            load = Workload("projectcor", "POST", "/v1/oauth/token?grant_type=client_credentials", COR_CLIENT)
-        began = time.perf_counter()
-        request = urllib.request.Request(url + load.path, data=load.body or None, method=load.method,
-                                         headers=load.headers)
-        urllib.request.urlopen(request, timeout=10).read()
-        took[load.vendor] = time.perf_counter() - began
-    return took
 
 
 def start_wiremock(jar: str) -> tuple[subprocess.Popen, str]:
@@ -90,13 +74,11 @@ def main() -> None:
     vendors = args.vendors or VENDORS
     mock: dict[str, list[Measure]] = {v: [] for v in vendors}
     bare: dict[str, list[Measure]] = {v: [] for v in vendors}
-    ready: dict[str, list[float]] = {"bare": [], "mock": []}
-    first: dict[str, list[float]] = {v: [] for v in vendors}
     peer: dict[str, list[Measure]] = {v: [] for v in vendors}
     wiremock = start_wiremock(args.wiremock) if args.wiremock else None
     try:
         for round_ in range(args.rounds):
-            loads = measure_round(args, vendors, mock, bare, ready, first)
+            loads = measure_round(args, vendors, mock, bare)
             if wiremock is not None:
                 process, url = wiremock
                 host = url.split("//")[1]
@@ -111,14 +93,13 @@ def main() -> None:
     finally:
         if wiremock is not None:
             stop(wiremock[0])
-    report(vendors, mock, bare, ready, first, peer if wiremock else None)
+    report(vendors, mock, bare, peer if wiremock else None)
 
 
-def measure_round(args, vendors, mock, bare, ready, first) -> dict[str, Workload]:
-    """One round: the mock, a fresh mock's first answers, the bare app; the workloads, each with its reply."""
-    process, url, took = start(MOCK)
+def measure_round(args, vendors, mock, bare) -> dict[str, Workload]:
+    """One round: the mock, then the bare app; the workloads, each with the mock's reply."""
+    process, url, _ = start(MOCK)
     try:
-        ready["mock"].append(took)
         probe = seed(url, vendors)
         loads = {load.vendor: load for load in probe}
         host = url.split("//")[1]
@@ -128,15 +109,8 @@ def measure_round(args, vendors, mock, bare, ready, first) -> dict[str, Workload
             mock[vendor].append(measure(process, url, load.raw(host), args.connections, args.seconds))
     finally:
         stop(process)
-    process, url, took = start(MOCK)               # a fresh mock: how long each vendor's first answer takes
+    process, url, _ = start(BARE)
     try:
-        for vendor, seconds in first_answers(url, [loads[v] for v in vendors]).items():
-            first[vendor].append(seconds + took)
-    finally:
-        stop(process)
-    process, url, took = start(BARE)
-    try:
-        ready["bare"].append(took)
         host = url.split("//")[1]
         for vendor in vendors:
             bare[vendor].append(measure(process, url, loads[vendor].raw(host), args.connections, args.seconds))
@@ -145,7 +119,7 @@ def measure_round(args, vendors, mock, bare, ready, first) -> dict[str, Workload
     return loads
 
 
-def report(vendors, mock, bare, ready, first, peer) -> None:
+def report(vendors, mock, bare, peer) -> None:
     wm = f" {'WireMock req/s':>14s} {'WireMock CPU µs':>15s}" if peer else ""
     print(f"{'vendor':11s} {'mock req/s':>10s} {'bare req/s':>10s} {'ratio':>6s} {'p50 ms':>7s} {'p99 ms':>7s} "
           f"{'mock CPU µs':>11s} {'bare CPU µs':>11s}{wm}")
@@ -154,12 +128,6 @@ def report(vendors, mock, bare, ready, first, peer) -> None:
         w = median(peer[vendor]) if peer else None
         print(f"{vendor:11s} {m.rate:10.0f} {b.rate:10.0f} {m.rate / b.rate:6.2f} {m.p50:7.2f} {m.p99:7.2f} "
               f"{m.cpu_us:11.0f} {b.cpu_us:11.0f}" + (f" {w.rate:14.0f} {w.cpu_us:15.0f}" if w else ""))
-    bare_ready = statistics.median(ready["bare"]) * 1000
-    print(f"ready: bare starlette {bare_ready:.0f} ms, mock {statistics.median(ready['mock']) * 1000:.0f} ms "
-          f"(+{statistics.median(ready['mock']) * 1000 - bare_ready:.0f} ms)")
-    print("first answer of each vendor on a fresh mock, from process start: " + ", ".join(
-        f"{v} {statistics.median(first[v]) * 1000:.0f} ms (+{statistics.median(first[v]) * 1000 - bare_ready:.0f})"
-        for v in vendors))
 
 
 if __name__ == "__main__":
