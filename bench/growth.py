@@ -1,7 +1,7 @@
 """Whether a request costs more as the server's history grows: each vendor's list route (a task with four files)
 measured on a fresh server, then again after many requests to it, then after many files stored for other
 owners. Prints the server's CPU time per request at each stage (read from /proc, which moves little with the
-machine's noise) and the ratio to fresh.
+machine's noise; each the median of three runs) and the ratio to fresh.
 
     python bench/growth.py [--requests 100000] [--files 100000] [--vendor NAME ...]
 """
@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import base64
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -64,10 +65,14 @@ async def send_many(url: str, payload: bytes, count: int, connections: int = 16)
     await asyncio.gather(*(one() for _ in range(connections)))
 
 
-def cpu_per_request(process, url: str, payload: bytes) -> float:
-    before = cpu_seconds(process.pid)
-    asyncio.run(send_many(url, payload, SAMPLE))
-    return (cpu_seconds(process.pid) - before) * 1e6 / SAMPLE
+def cpu_per_request(process, url: str, payload: bytes, samples: int = 3) -> float:
+    """The median of ``samples`` runs of SAMPLE requests (one run alone swings by a quarter on this machine)."""
+    runs = []
+    for _ in range(samples):
+        before = cpu_seconds(process.pid)
+        asyncio.run(send_many(url, payload, SAMPLE))
+        runs.append((cpu_seconds(process.pid) - before) * 1e6 / SAMPLE)
+    return statistics.median(runs)
 
 
 def main() -> None:

@@ -69,8 +69,9 @@ def runtime(request: Request) -> Runtime:
 
 
 def check_tables(vendors: list[Vendor], contracts: Contracts) -> None:
-    """Every contract an operation table names exists (the test-suite checks every vendor's; a table that
-    names a missing one fails the vendor's first request, as a crash of the mock)."""
+    """Every contract an operation table names exists. The test-suite checks every vendor's; a table that names
+    a missing one builds no routes, so each request to the vendor is a 500 that names the missing contracts in
+    the server's log."""
     for vendor in vendors:
         missing = sorted({n for n in vendor.contracts_named() if n not in contracts})
         if missing:
@@ -120,17 +121,19 @@ class VendorRoutes(BaseRoute):
         self.prefixes = vendor.prefixes
         self._vendor = vendor
         self._contracts = contracts
-        self._routes: list[BaseRoute] | None = None
-        self._shapes: list[tuple[_Shape, BaseRoute]] = []
+        self._table: list[tuple[_Shape, BaseRoute]] | None = None
 
     @property
     def routes(self) -> list[BaseRoute]:
-        if self._routes is None:
+        return [route for _, route in self.table()]
+
+    def table(self) -> list[tuple[_Shape, BaseRoute]]:
+        """The vendor's routes, each with its shape; built on the first call."""
+        if self._table is None:
             check_tables([self._vendor], self._contracts)
-            routes = self._vendor.wire.routes(self._vendor, self._contracts)
-            self._shapes = [(_Shape(getattr(route, "path", None)), route) for route in routes]
-            self._routes = routes
-        return self._routes
+            self._table = [(_Shape(getattr(route, "path", None)), route)
+                           for route in self._vendor.wire.routes(self._vendor, self._contracts)]
+        return self._table
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """The first route that takes the path and method; else, when routes take the path alone, a 405 whose
@@ -139,10 +142,8 @@ class VendorRoutes(BaseRoute):
             return Match.NONE, {}
         partial: Scope | None = None
         allowed: set[str] = set()
-        if self._routes is None:
-            self.routes
         parts = scope["path"].split("/")
-        for shape, route in self._shapes:
+        for shape, route in self.table():
             if not shape.admits(parts):
                 continue
             match, child = route.matches(scope)

@@ -22,9 +22,9 @@ CRASH = "taskmock.crash"
 FAULTS = "taskmock.faults"              # the fault rules that acted on the request
 
 
-# a journal entry: a plain tuple of these fields, made of bytes, strings, numbers and tuples of them (the cyclic
-# collector stops tracking such a tuple, so a full ring does not lengthen every sweep of the heap: as objects
-# it made a request cost up to 1.2x)
+# a journal entry: a plain tuple of these fields, made of bytes, strings, numbers and tuples of them. The cyclic
+# collector stops tracking such tuples, so a full ring does not set off sweeps of the heap (kept as objects, it
+# made a request cost up to 1.25x)
 FIELDS = ("seq", "time", "vendor", "method", "path", "query", "operations", "crash", "faults", "status", "headers",
           "response_headers", "body", "body_size", "response_body", "response_size")
 _VENDOR, _METHOD, _PATH, _OPERATIONS = (FIELDS.index(f) for f in ("vendor", "method", "path", "operations"))

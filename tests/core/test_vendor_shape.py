@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,7 @@ def test_each_vendor_has_the_same_modules(name):
     assert vendor.name == name
     assert vendor.operations is importlib.import_module(f"{REGISTRY[name]}.routes").OPERATIONS
     assert vendor.wire is importlib.import_module(f"{REGISTRY[name]}.wire").WIRE
+    assert vendor.make_state is importlib.import_module(f"{REGISTRY[name]}.models").STATE
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
@@ -81,16 +84,37 @@ def test_a_table_that_names_a_missing_contract_builds_no_routes():
     kanboard = VENDORS["kanboard"]
 
     class Broken(Vendor):
-        operations = [Operation("getVersion", kanboard.operations[0].handler,
-                                request="kanboard/getVersion.params", response="kanboard/noSuch.result")]
+        operations = (Operation("getVersion", kanboard.operations[0].handler,
+                                request="kanboard/getVersion.params", response="kanboard/noSuch.result"),)
 
     broken = Broken(name="kanboard", prefixes=kanboard.prefixes, entry_path=kanboard.entry_path)
     with pytest.raises(ValueError, match=r"^kanboard: the operation table names contracts that do not exist: "
                                          r"kanboard/noSuch.result$"):
-        VendorRoutes(broken, Contracts(["kanboard"])).routes
+        VendorRoutes(broken, Contracts(["kanboard"])).table()
 
 
 def test_the_package_list_ships_every_vendor():
     tomllib = pytest.importorskip("tomllib")
     pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     assert set(REGISTRY.values()) <= set(pyproject["tool"]["setuptools"]["packages"])
+
+
+def test_a_vendor_is_declared_at_start_and_loaded_at_its_first_request():
+    """Start-up pays for no vendor's modules: they load when a request first reaches the vendor."""
+    probe = """
+import sys
+from starlette.testclient import TestClient
+from mockserver.app import create_app
+app = create_app()
+loaded = lambda: sorted(m for m in sys.modules if m.startswith("mockserver.") and m.count(".") == 2
+                        and m.split(".")[1] in {"kanboard", "bitrix24", "toggl", "projectcor", "onlyoffice"})
+print(loaded())
+with TestClient(app) as client:
+    client.post("/jsonrpc.php", json={"jsonrpc": "2.0", "method": "getVersion", "id": 1},
+                auth=("jsonrpc", "kanboard-app-token"))
+print(loaded())
+"""
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "[]"
+    assert {m.split(".")[1] for m in ast.literal_eval(out[1])} == {"kanboard"}
