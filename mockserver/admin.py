@@ -2,9 +2,10 @@
 a test steers: fault rules, vendor switches and the clock.
 
 It shows every credential and can wipe the mock, so no other web page may reach it through a developer's
-browser: without ``--admin-token`` it answers (``health`` aside) only requests whose ``Host`` is this machine
-(``localhost``, ``127.0.0.1``, ``::1``, the bound address), which a DNS-rebinding page cannot forge; with one, only
-requests that carry it as a Bearer token. A ``POST`` must say ``Content-Type: application/json``: a cross-site form or
+browser: without ``--admin-token`` it answers only requests whose ``Host`` is this machine (``localhost``,
+``127.0.0.1``, ``::1``, the bound address), which a DNS-rebinding page cannot forge; with one, only requests that
+carry it as a Bearer token. Open to all are the routes that show and change nothing: ``health``, the dashboard's
+page (its data comes from the guarded routes, with the token the page is given) and the API documents. A ``POST`` must say ``Content-Type: application/json``: a cross-site form or
 ``fetch`` can send only the other types without the browser asking first, and this server sends no CORS headers,
 so the browser never gets a yes.
 """
@@ -252,6 +253,10 @@ def routes() -> list[Route]:
         ("/__admin/openapi.json", openapi, ["GET"]),
         ("/__admin/specs/{vendor}.json", spec, ["GET"]),
     ]
-    # health tells nothing and changes nothing: a start-up script polls it without credentials
-    return [Route(path, endpoint if endpoint is health else guarded(endpoint), methods=methods)
+    return [Route(path, endpoint if endpoint in OPEN else guarded(endpoint), methods=methods)
             for path, endpoint, methods in table]
+
+
+# they tell nothing and change nothing: a start-up script polls health without credentials; a browser, which
+# cannot add a header to a navigation, opens the dashboard's page and the specs it links to
+OPEN = (health, dashboard, openapi, spec)

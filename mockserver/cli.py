@@ -43,7 +43,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-upload-mb", type=int, default=2048, metavar="MiB",
                        help="the largest body of any kind; uploads stream to disk (default 2048)")
     serve.add_argument("--admin-token", metavar="TOKEN",
-                       help="/__admin/* answers only requests with Authorization: Bearer TOKEN (health aside)")
+                       help="/__admin/* answers only requests with Authorization: Bearer TOKEN (health, the "
+                            "dashboard's page and the API documents aside; open the dashboard as /__admin/#token=TOKEN)")
     serve.add_argument("--keep-ids", action="store_true",
                        help="a reset goes on counting ids instead of handing out the same ones again")
     serve.add_argument("--tls", action="store_true",

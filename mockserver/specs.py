@@ -173,7 +173,8 @@ def admin_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "taskmock admin API", "version": "1",
                  "description": "Answers only requests whose Host is this machine, or that carry --admin-token "
-                                "as a Bearer token; a POST must be application/json."},
+                                "as a Bearer token (health, the dashboard's page and these documents are open "
+                                "to all); a POST must be application/json."},
         "paths": {
             "/__admin/health": {"get": op("the server is ready, and which vendors it serves")},
             "/__admin/reset": {"post": op("every vendor (or one) back to its fixtures", body=True,

@@ -1,7 +1,8 @@
 """The dashboard at /__admin/, in a real headless Chromium (Debian's chromium and chromium-driver, driven by
 Selenium): requests appear without a reload, filter by vendor, operation and status, expand to their bodies;
-fault rules show their hits and go away; a crash of the mock is marked; the reset buttons reset. A screenshot is kept (``TASKMOCK_ARTIFACTS``,
-else the test's temporary directory).
+fault rules show their hits and go away; a crash of the mock is marked; the reset buttons reset; with an admin token
+the page asks for it or takes it from its address. A screenshot is kept (``TASKMOCK_ARTIFACTS``, else the test's
+temporary directory).
 
 Without the browser on the machine the test is skipped, unless ``TASKMOCK_REQUIRE_BROWSER`` is set, as CI sets
 it: there a missing browser fails."""
@@ -9,6 +10,7 @@ it: there a missing browser fails."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -26,6 +28,9 @@ from selenium.common.exceptions import StaleElementReferenceException  # noqa: E
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+from mockserver.pytest_plugin import LiveServer  # noqa: E402
+from mockserver.settings import Settings  # noqa: E402
 
 KANBOARD = {"Authorization": "Basic " + base64.b64encode(b"jsonrpc:kanboard-app-token").decode()}
 TOGGL = {"Authorization": "Bearer toggl_sk_mock_owner_key"}
@@ -131,3 +136,40 @@ def test_the_dashboard_shows_filters_expands_and_resets(browser, taskmock, tmp_p
     browser.find_element(By.ID, "reset-all").click()
     wait(browser, lambda b: rows(b) == [])
     assert taskmock.requests() == [] and taskmock.crashes() == []
+
+
+def test_with_an_admin_token_the_dashboard_asks_for_it_or_takes_it_from_its_address(browser):
+    live = LiveServer(dataclasses.replace(Settings(host="127.0.0.1", port=0), admin_token="s3cret"))
+    try:
+        with httpx.Client(base_url=live.url) as client:
+            client.get(TASK, headers=TOGGL)
+        browser.get(live.url + "/__admin/")
+        health = browser.find_element(By.ID, "health")
+        wait(browser, lambda b: "--admin-token" in health.text and b.find_element(By.ID, "login").is_displayed())
+        assert rows(browser) == []
+
+        token = browser.find_element(By.ID, "token")
+        token.send_keys("wrong")
+        token.submit()
+        wait(browser, lambda b: b.find_element(By.ID, "login").is_displayed() and "--admin-token" in health.text)
+        token.send_keys("s3cret")
+        token.submit()
+        wait(browser, lambda b: len(rows(b)) == 1 and not b.find_element(By.ID, "login").is_displayed())
+        assert "list-task-attachments" in rows(browser)[0]
+        assert browser.find_elements(By.CSS_SELECTOR, "#vendors .vendor[data-vendor=toggl]")
+
+        # a new tab given the token in its address's fragment; the address bar drops it
+        browser.switch_to.new_window("tab")
+        browser.get(live.url + "/__admin/#token=s3cret")
+        wait(browser, lambda b: len(rows(b)) == 1)
+        assert "token" not in browser.current_url
+        browser.find_element(By.ID, "reset-all").click()
+        wait(browser, lambda b: rows(b) == [])
+
+        # the specs it links to open in the browser, which cannot send the token with a navigation
+        browser.find_element(By.CSS_SELECTOR, "#specs a").click()
+        wait(browser, lambda b: '"swagger"' in b.find_element(By.TAG_NAME, "body").text)
+        browser.close()
+        browser.switch_to.window(browser.window_handles[0])
+    finally:
+        live.stop()

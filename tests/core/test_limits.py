@@ -187,7 +187,7 @@ def test_the_admin_api_refuses_a_foreign_host_and_a_cross_site_form(small):
     assert httpx.get(f"{url}/v1/me", headers=me).status_code == 401
 
 
-def test_an_admin_token_guards_the_admin_api_but_health():
+def test_an_admin_token_guards_the_admin_api_but_health_the_page_and_the_documents():
     live = LiveServer(dataclasses.replace(Settings(host="127.0.0.1", port=0), admin_token="s3cret"))
     try:
         assert httpx.get(f"{live.url}/__admin/state").status_code == 401
@@ -196,6 +196,10 @@ def test_an_admin_token_guards_the_admin_api_but_health():
         assert httpx.get(f"{live.url}/__admin/state", headers=good).status_code == 200
         assert httpx.post(f"{live.url}/__admin/reset", headers=good, json={}).status_code == 200
         assert httpx.get(f"{live.url}/__admin/health").status_code == 200
+        # what shows and changes nothing is open: the dashboard's page (its data needs the token), the documents
+        for path in ("/__admin/", "/__admin/openapi.json", "/__admin/specs/toggl.json"):
+            assert httpx.get(f"{live.url}{path}", headers={"Host": "anywhere.example"}).status_code == 200
+        assert httpx.get(f"{live.url}/__admin/vendors").status_code == 401
     finally:
         live.stop()
 
