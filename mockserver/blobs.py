@@ -32,28 +32,41 @@ class Blob:
 
 
 class BlobWriter:
-    """Takes the bytes of one blob chunk by chunk; ``commit`` makes it a ``Blob``, ``discard`` drops it."""
+    """Takes the bytes of one blob chunk by chunk; ``commit`` makes it a ``Blob``, ``discard`` drops it.
+    ``pause`` closes its file until the next chunk (a writer that waits for a client's next request holds no
+    file descriptor meanwhile)."""
 
     def __init__(self, store: "BlobStore", key: str):
         self._store = store
         self.key = key
-        self._file: BinaryIO = open(store.path(key), "wb")
-        if store.retired:
-            os.unlink(store.path(key))             # the bytes of a world that is gone: kept nowhere
+        self._file: BinaryIO | None = self._open("wb")
         self._sha256 = hashlib.sha256()
         self.size = 0
 
+    def _open(self, mode: str) -> BinaryIO:
+        file = open(self._store.path(self.key), mode)
+        if self._store.retired:
+            os.unlink(self._store.path(self.key))  # the bytes of a world that is gone: kept nowhere
+        return file
+
     def write(self, chunk: bytes) -> None:
+        if self._file is None:
+            self._file = self._open("ab")
         self._file.write(chunk)
         self._sha256.update(chunk)
         self.size += len(chunk)
 
+    def pause(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
     def commit(self) -> Blob:
-        self._file.close()
+        self.pause()
         return Blob(self.key, self.size, self._sha256.hexdigest())
 
     def discard(self) -> None:
-        self._file.close()
+        self.pause()
         self._store.delete(self.key)
 
 

@@ -24,7 +24,8 @@ Also read there (``DocumentsApi.cs``, ``ChunkedUploaderHandler.cs``, ``FileUploa
 versions; ``DELETE files/file/{id}`` and ``PUT files/fileops/move`` answer the caller's operations, polled at ``GET
 files/fileops`` (a finished one reported once); chunked upload is ``create_session`` (``fileName``,
 ``fileSize`` a long) then one multipart part per chunk to the session's ``location``
-(``ChunkedUploader.ashx?uid=``; 10 MB a chunk, sessions live 12 h), answered outside the envelope as
+(``ChunkedUploader.ashx?uid=``; 10 MB a chunk, sessions live 12 h from their last chunk; the mock drops an expired
+one's bytes at the next ``create_session``), answered outside the envelope as
 ``{"success","data","message"}``, 201 with the file on the last chunk, 200 with ``success: false`` on an error;
 ``FolderContentWrapper`` emits its file and folder lists even when empty; ``project/{id}/files`` is 403 "Access
 to files is denied" without the Files right; the ``entityfiles`` routes take ``entityType`` (Task is 2; the

@@ -556,8 +556,11 @@ def create_session(call: Call) -> dict[str, Any]:
         raise errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_chunked_upload)}).")
     title = clean_title(call.params.text("fileName") or "")
     now = state.clock.now()
+    for expired in [s for s in state.sessions.values() if s.expires <= now]:
+        _close(state, expired)                     # an abandoned session's bytes go when it expires
     session = UploadSession(uuid.uuid4().hex, folder.id, title, size, call.me.id, state.blobs.open_writer(), now,
                             now + SESSION_LIFE)
+    session.writer.pause()                         # between chunks a session holds no file open
     state.sessions[session.id] = session
     return {"success": True, "data": render.upload_session(state, session, call.http.base_url)}
 
@@ -568,7 +571,10 @@ async def upload_chunk(call: Call) -> ChunkAnswer:
     them; an aborted or finished session is unknown."""
     state = call.state
     session = state.sessions.get(call.params.text("uid") or "")
-    if session is None or session.expires <= state.clock.now():
+    if session is not None and session.expires <= state.clock.now():
+        _close(state, session)
+        session = None
+    if session is None:
         return ChunkAnswer.error("Can't authorize given initiate session request or session with specified upload "
                                  "id already expired")
     if call.params.text("abort") == "true":
@@ -596,6 +602,7 @@ async def upload_chunk(call: Call) -> ChunkAnswer:
         _close(state, session)
         return ChunkAnswer.error(f"The maximum file size is exceeded ({content_length(state.max_chunked_upload)}).")
     state.blobs.append(session.writer, chunk)
+    session.writer.pause()
     form.discard()
     session.uploaded += chunk.size
     session.expires = state.clock.now() + SESSION_LIFE

@@ -277,3 +277,30 @@ def test_the_onlyoffice_client_from_the_package_index(taskmock, tmp_path):
     finished, _ = client.getFileops()
     assert finished is True
     assert client.getFileList(str(folder))[0] == []
+
+
+def test_a_chunked_session_holds_no_file_open_between_chunks_and_is_dropped_when_it_expires(taskmock):
+    api = Api(taskmock, "manager", "json")
+    folder = api.get(api("GET", "project/1"), "projectFolder")
+    root = taskmock.app.state.runtime.blobs.root
+
+    def held_open() -> list[str]:
+        paths = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                paths.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass                                # the directory's own descriptor, closed by now
+        return [p for p in paths if p.startswith(str(root))]
+
+    before = set(os.listdir(root))
+    location = api("POST", f"files/{folder}/upload/create_session",
+                   json={"fileName": "left.bin", "fileSize": 10})["data"]["location"]
+    assert api.http.post(location, files={"file": ("blob", b"1234")}).json()["success"] is True
+    [partial] = set(os.listdir(root)) - before
+    assert (root / partial).read_bytes() == b"1234" and held_open() == []
+
+    taskmock.advance(12 * 3600 + 1)                 # past the sliding 12 hours: the next session sweeps it away
+    api("POST", f"files/{folder}/upload/create_session", json={"fileName": "next.bin", "fileSize": 3})
+    assert partial not in os.listdir(root)
+    assert api.http.post(location, files={"file": ("blob", b"56")}).json()["success"] is False
