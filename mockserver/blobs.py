@@ -19,7 +19,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from mockserver import tempdirs
 
@@ -44,7 +44,7 @@ class BlobWriter:
         self.size = 0
 
     def _open(self, mode: str) -> BinaryIO:
-        file = open(self._store.path(self.key), mode)
+        file = cast(BinaryIO, open(self._store.path(self.key), mode))
         if self._store.retired:
             os.unlink(self._store.path(self.key))  # the bytes of a world that is gone: kept nowhere
         return file

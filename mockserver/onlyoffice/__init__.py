@@ -33,6 +33,22 @@ default, Project, does nothing and lists nothing) and call the task-file code, `
 same attaching bug as ``filesmany``; ``project/{id}/task`` lists open tasks. ``coverage.md`` beside this module
 lists what is and is not answered.
 
+File operations and the file handler, from ``DocumentsApi.cs``, ``FileMoveCopyOperation.cs``,
+``FileDownloadOperation.cs``, ``FileHandler.ashx.cs`` and ``PathProvider.GetFileStreamUrl``: ``fileops/copy`` makes
+new files (the operation lists them) with the move's conflict rules, overwriting as a new version commented
+"Overwritten"; ``fileops/delete`` reports a missing file or one not the caller's to delete in the operation's
+``error`` ("The required file was not found", "You don't have enough permission to delete the file");
+``fileops/bulkdownload`` (operation 3) zips what the caller may read, a folder's files under its title (one
+folder alone: no prefix, the archive named after it), a name met again with `` (n)`` before its extension, and
+its finished operation has the archive's ``url`` (``filehandler.ashx?action=bulk&filename=...``, the name
+encrypted with the instance's key: the mock only makes it opaque; switch ``bulk_download_name=plain``: before
+12.0, ``download.zip`` at ``?action=bulk&ext=.zip``); ``action=bulk`` is 403 without credentials, 404 without that
+archive; ``presigneduri`` answers an ``action=stream`` link whose ``stream_auth`` works without credentials for
+``files.stream-url-minute`` (16) minutes, else 403 with the text "You don't have enough permission to perform the
+operation"; with credentials, the right to read is needed (403 bare); an unknown ``action`` is 400. Inferred: a
+``filename`` the key cannot decrypt is 500 (the exception is not caught there); only files are copied, deleted
+in bulk or moved (no folder tree is modelled).
+
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404 to a
 stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist``
 defaults to true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are
@@ -57,6 +73,10 @@ from mockserver.vendor import Vendor
 OPTIONS = [
     Option("fileops_delay_ms", 0, "how long a move or delete runs: 0 finishes it when the client next polls "
                                   "GET files/fileops, else after that many milliseconds of the mock's clock"),
+    Option("bulk_download_name", "dated", "a bulk download's archive: named <portal>-download-<date>.zip and "
+                                          "linked by an encrypted filename (12.0 and later), or download.zip, "
+                                          "linked as ?action=bulk&ext=.zip (before 12.0)", ("dated", "plain")),
+    Option("stream_url_minutes", 16, "how long a presigneduri stream link works (files.stream-url-minute)"),
 ]
 
 VENDOR = Vendor(name="onlyoffice", prefixes=("/api/2.0/", "/Products/Files/", "/ChunkedUploader.ashx"),

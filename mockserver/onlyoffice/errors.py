@@ -8,8 +8,10 @@ from mockserver.vendor import VendorError
 
 
 class OnlyofficeError(VendorError):
-    """``code`` is the .NET HRESULT of the exception behind the answer."""
+    """``code`` is the .NET HRESULT of the exception behind the answer; ``handler_body``: what FileHandler.ashx
+    writes for it (its answers are outside the API: most have no body)."""
     status, message, hresult = 500, "Server error", -2146233088
+    handler_body = b""
 
     @property
     def code(self) -> int:              # type: ignore[override]
@@ -45,6 +47,17 @@ class MethodNotFound(ItemNotFound):
 class InvalidArguments(OnlyofficeError):
     """ArgumentException, a value the binder cannot convert, or a malformed body."""
     status, message, hresult = 400, "Value does not fall within the expected range.", -2147024809
+
+
+class BadRequest(InvalidArguments):
+    """FileHandler.ashx with an ``action`` it does not know."""
+    message = "Bad request."
+
+
+class StreamForbidden(OnlyofficeError):
+    """``action=stream`` without credentials and without a valid ``stream_auth``: 403 and the text."""
+    status, message = 403, "You don't have enough permission to perform the operation"
+    handler_body = message.encode()
 
 
 class AccessDenied(OnlyofficeError):

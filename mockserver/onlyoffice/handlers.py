@@ -4,11 +4,15 @@ Each returns the ``response`` of the envelope, or a ``Download``; errors are rai
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import re
 import uuid
+import zipfile
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
+
+from mockserver.blobs import BlobWriter
 
 from mockserver.downloads import Download, open_download
 from mockserver.http import ascii_digits
@@ -16,8 +20,8 @@ from mockserver.multipart import MultipartError, is_multipart, parse_form
 from mockserver.onlyoffice import errors
 from mockserver.onlyoffice import render
 from mockserver.onlyoffice.models import (
-    CHUNK_SIZE, DELETE, MOVE, SESSION_LIFE, TRASH, File, Folder, OnlyofficeState, Operation, Task,
-    UploadSession,
+    CHUNK_SIZE, COPY, DELETE, DOWNLOAD, MOVE, SESSION_LIFE, TRASH, File, Folder, OnlyofficeState, Operation,
+    Task, UploadSession,
 )
 from mockserver.onlyoffice.render import (
     ChunkAnswer, content_length, date, file_wrapper, project_full, task_full, task_wrapper,
@@ -25,6 +29,7 @@ from mockserver.onlyoffice.render import (
 from mockserver.onlyoffice.wire import Call, Params, int32
 
 INVALID_TITLE_CHARS = re.compile(r'[\\/:*?"<>|]')
+FILE_HANDLER = "/Products/Files/HttpHandlers/filehandler.ashx"
 MAX_TITLE = 165
 
 
@@ -132,6 +137,19 @@ def too_large(state: OnlyofficeState) -> errors.FileTooLarge:
     return errors.FileTooLarge(f"The maximum file size is exceeded ({content_length(state.max_upload)}).")
 
 
+def file_handler(call: Call) -> Download:
+    """``filehandler.ashx``, by its ``action``: ``download`` (and ``view``), ``bulk``, ``stream``; any other
+    is 400."""
+    action = (call.params.text("action") or "").lower()
+    if action in ("download", "view"):
+        return download(call)
+    if action == "bulk":
+        return bulk_archive(call)
+    if action == "stream":
+        return stream(call)
+    raise errors.BadRequest()
+
+
 def download(call: Call) -> Download:
     """``filehandler.ashx?action=download&fileid=N[&version=V]``: the bytes of the file, or of that version."""
     try:
@@ -145,6 +163,42 @@ def download(call: Call) -> Download:
         raise errors.FileNotFound()
     media_type = mimetypes.guess_type(f.title)[0] or "application/octet-stream"
     return open_download(call.state.blobs, v.blob if v else f.blob, f.title, media_type,
+                         missing=errors.FileNotFound())
+
+
+def bulk_archive(call: Call) -> Download:
+    """``filehandler.ashx?action=bulk&filename=...`` (or ``&ext=.zip``: ``download.zip``): the caller's
+    archive of that name; 403 without a caller, 404 when there is none."""
+    if call.user is None:
+        raise errors.AccessDenied()
+    sealed = call.params.text("filename")
+    name = _unseal(unquote(sealed)) if sealed else "download.zip"
+    if name is None:
+        raise errors.InternalServerError()                 # the instance key cannot decrypt it
+    blob = call.state.archives.get((call.me.id, name))
+    if blob is None:
+        raise errors.FileNotFound()
+    return open_download(call.state.blobs, blob, name, "application/zip", missing=errors.FileNotFound())
+
+
+def stream(call: Call) -> Download:
+    """``filehandler.ashx?action=stream&fileid=N&version=V&stream_auth=K``: a caller without credentials needs
+    a key of ``presigneduri`` that has not expired (403 with the server's text otherwise); one with them needs
+    to read the file (403). A version that does not exist is 404."""
+    state = call.state
+    file_id = call.params.text("fileid") or ""
+    raw_version = call.params.text("version") or ""
+    version = int(raw_version) if ascii_digits(raw_version) else 0
+    f = state.files.get(int(file_id)) if ascii_digits(file_id) else None
+    if call.user is None and not state.stream_key_valid(file_id, version, call.params.text("stream_auth") or ""):
+        raise errors.StreamForbidden()
+    v = f.at(version) if f is not None and version else None
+    if f is None or (version and v is None):
+        raise errors.FileNotFound()
+    if call.user is not None and not state.can_read_file(call.user, f):
+        raise errors.AccessDenied()
+    media_type = mimetypes.guess_type(f.title)[0] or "application/octet-stream"
+    return open_download(state.blobs, v.blob if v else f.blob, f.title, media_type,
                          missing=errors.FileNotFound())
 
 
@@ -465,46 +519,170 @@ def _run_due(call: Call, polled: bool) -> None:
 
 
 def _finish(call: Call, o: Operation) -> None:
-    state, me = call.state, call.me
-    for file_id in o.file_ids:
-        f = state.files.get(file_id)
-        o.processed += 1
-        if f is None:
-            o.error = "File not found"
-            continue
-        if not state.can_edit_file(me, f):
-            o.error = ("You don't have enough permission to delete the file" if o.kind == DELETE
-                       else "You don't have enough permission to move the file")
-            continue
-        if o.kind == DELETE:
-            if o.immediately or state.folders[f.folder_id].root_type == TRASH:
-                state.remove_file(f)
+    """Run the operation to its end (``FileMoveCopyOperation``, ``FileDeleteOperation``,
+    ``FileDownloadOperation``): each file it cannot act on sets its ``error`` and the rest go on."""
+    if o.kind == DOWNLOAD:
+        _archive(call, o)
+    else:
+        for file_id in o.file_ids:
+            o.processed += 1
+            f = call.state.files.get(file_id)
+            if f is None:
+                o.error = "The required file was not found"
+            elif o.kind == DELETE:
+                _delete(call, o, f)
             else:
-                f.folder_id = state.trash(me).id
-            o.done.append(file_id)
-            continue
-        dest = state.folders[o.dest_folder_id] if o.dest_folder_id in state.folders else None
-        if dest is None or not state.can_create_in(me, dest):
-            o.error = "You don't have enough permission to create"
-            continue
-        clash = next((x for x in state.files_in(dest) if x.title.lower() == f.title.lower() and x.id != f.id), None)
-        if clash is not None and o.conflict == 0:              # skip
-            continue
-        if clash is not None and o.conflict == 1:              # overwrite: the file there takes these bytes
-            state.new_version(clash, f.blob, me)
-            del state.files[f.id]
-            o.done.append(clash.id)
-            continue
-        if clash is not None:                                  # duplicate: a free "name (n).ext"
-            stem, ext = f.title[:len(f.title) - len(render.extension(f.title))], render.extension(f.title)
-            taken = {x.title.lower() for x in state.files_in(dest)}
-            n = 1
-            while f"{stem} ({n}){ext}".lower() in taken:
-                n += 1
-            f.title = f"{stem} ({n}){ext}"
-        f.folder_id = dest.id
-        o.done.append(file_id)
+                _move_or_copy(call, o, f)
     o.finished = True
+
+
+def _delete(call: Call, o: Operation, f: File) -> None:
+    state, me = call.state, call.me
+    if not state.can_edit_file(me, f):
+        o.error = "You don't have enough permission to delete the file"
+        return
+    if o.immediately or state.folders[f.folder_id].root_type == TRASH:
+        state.remove_file(f)
+    else:
+        f.folder_id = state.trash(me).id
+    o.done.append(f.id)
+
+
+def _move_or_copy(call: Call, o: Operation, f: File) -> None:
+    """A copy needs to read the file, a move to change it; both to create in the destination. A name taken
+    there is skipped, overwritten (a new version of the file there) or duplicated (``name (n).ext``)."""
+    state, me, copy = call.state, call.me, o.kind == COPY
+    if copy and not state.can_read_file(me, f):
+        o.error = "You don't have enough permission to view the file"
+        return
+    if not copy and not state.can_edit_file(me, f):
+        o.error = "You don't have enough permission to move the file"
+        return
+    dest = state.folders[o.dest_folder_id] if o.dest_folder_id in state.folders else None
+    if dest is None or not state.can_create_in(me, dest):
+        o.error = "You don't have enough permission to create"
+        return
+    clash = next((x for x in state.files_in(dest) if x.title.lower() == f.title.lower()
+                  and (copy or x.id != f.id)), None)
+    if clash is not None and o.conflict == 0:                  # skip
+        return
+    if clash is not None and o.conflict == 1:                  # overwrite: the file there takes these bytes
+        blob = state.blobs.copy(f.blob) if copy else f.blob
+        if blob is None:
+            o.error = "The required file was not found"
+            return
+        state.new_version(clash, blob, me, comment="Overwritten")
+        if not copy:
+            del state.files[f.id]
+        o.done.append(clash.id)
+        return
+    title = _free_title(state, dest, f.title) if clash is not None else f.title
+    if copy:
+        blob = state.blobs.copy(f.blob)
+        if blob is None:
+            o.error = "The required file was not found"
+            return
+        o.done.append(state.add_file(dest, title, blob, me).id)
+        return
+    f.title, f.folder_id = title, dest.id
+    o.done.append(f.id)
+
+
+def _free_title(state: OnlyofficeState, folder: Folder, title: str) -> str:
+    """``name (n).ext``, the first n not taken in the folder."""
+    ext = render.extension(title)
+    stem = title[:len(title) - len(ext)]
+    taken = {x.title.lower() for x in state.files_in(folder)}
+    n = 1
+    while f"{stem} ({n}){ext}".lower() in taken:
+        n += 1
+    return f"{stem} ({n}){ext}"
+
+
+def _archive(call: Call, o: Operation) -> None:
+    """Zip what the caller may read of the files and folders (a folder's files under its title, an empty one
+    as its own entry; a name met again gets `` (n)`` before its extension), streamed into the blob store, and
+    keep it as the caller's archive of that name. Nothing readable is the operation's error."""
+    state, me = call.state, call.me
+    files = [f for i in o.file_ids if (f := state.files.get(i)) is not None and state.can_read_file(me, f)]
+    folders = [x for i in o.folder_ids if (x := state.folders.get(i)) is not None and _folder_readable(call, x)]
+    entries: list[tuple[str, File | None]] = [(f.title, f) for f in files]
+    only_folder = len(o.folder_ids) == 1 and not o.file_ids
+    for folder in folders:
+        prefix = "" if only_folder else folder.title + "/"
+        inside = [f for f in state.files_in(folder) if state.can_read_file(me, f)]
+        entries += [(prefix + f.title, f) for f in inside] or ([(prefix, None)] if prefix else [])
+    if not files and not folders:
+        o.error = "The required file was not found" if o.file_ids else "The required folder was not found"
+        return
+    if only_folder:
+        name = folders[0].title + ".zip"
+    elif state.bulk_download_name == "plain":
+        name = "download.zip"
+    else:
+        name = f"{state.alias}-download-{state.clock.now():%Y-%m-%d}.zip"
+    writer = state.blobs.open_writer()
+    seen: dict[str, int] = {}
+    with zipfile.ZipFile(_Sink(writer), "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, f in entries:
+            count = seen.get(path, 0)
+            seen[path] = count + 1
+            if f is None:
+                archive.writestr(path, b"")
+                continue
+            if count:
+                dot = path.rfind(".")
+                path = f"{path[:dot]} ({count}){path[dot:]}" if dot > 0 else f"{path} ({count})"
+            source = state.blobs.open(f.blob)
+            if source is None:
+                o.error = "The required file was not found"
+                continue
+            stamp = (f.updated or f.created).timetuple()[:6]
+            with source, archive.open(zipfile.ZipInfo(path, stamp), "w") as entry:
+                while piece := source.read(1024 * 1024):
+                    entry.write(piece)
+            o.processed += 1
+    state.keep_archive(me, name, writer.commit())
+    o.url = (f"{FILE_HANDLER}?action=bulk&ext=.zip" if name == "download.zip"
+             else f"{FILE_HANDLER}?action=bulk&filename={quote(_seal(name), safe='')}")
+
+
+class _Sink:
+    """A blob writer as the write-only, unseekable file ``zipfile`` streams an archive into."""
+
+    def __init__(self, writer: BlobWriter):
+        self.writer = writer
+
+    def write(self, data: bytes) -> int:
+        self.writer.write(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _seal(name: str) -> str:
+    """The archive's name as the link carries it (the server encrypts it with the instance's key; the mock
+    only makes it opaque)."""
+    return base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii")
+
+
+def _unseal(sealed: str) -> str | None:
+    try:
+        return base64.b64decode(sealed.encode("ascii"), altchars=b"-_", validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+
+
+def _folder_readable(call: Call, folder: Folder) -> bool:
+    try:
+        _read_folder(call, str(folder.id))
+    except (errors.FolderNotFound, errors.NoFolderReadPermission):
+        return False
+    return True
 
 
 def delete_file(call: Call) -> list[dict[str, Any]]:
@@ -519,15 +697,59 @@ def delete_file(call: Call) -> list[dict[str, Any]]:
 def move(call: Call) -> list[dict[str, Any]]:
     """``PUT files/fileops/move``: ``destFolderId``, ``fileIds``, ``conflictResolveType`` (skip, overwrite,
     duplicate); folders are not moved here [INFER: no folder tree to move]."""
+    return _move_or_copy_items(call, MOVE)
+
+
+def copy(call: Call) -> list[dict[str, Any]]:
+    """``PUT files/fileops/copy``: as ``move``; the files stay and new ones (new ids, the bytes copied) are
+    made in the destination, which the finished operation lists."""
+    return _move_or_copy_items(call, COPY)
+
+
+def _move_or_copy_items(call: Call, kind: int) -> list[dict[str, Any]]:
     dest = call.params.text("destFolderId") or ""
     folder = _folder(call, dest) if dest else None
     if folder is None:
         raise errors.FolderNotFound()
     conflict = call.params.integer("conflictResolveType")
     _run_due(call, polled=False)
-    call.state.start_operation(call.me, MOVE, call.params.integers("fileIds"), dest_folder_id=folder.id,
+    call.state.start_operation(call.me, kind, call.params.integers("fileIds"), dest_folder_id=folder.id,
                                conflict=conflict if conflict in (0, 1, 2) else 0)
     return _statuses(call)
+
+
+def delete_items(call: Call) -> list[dict[str, Any]]:
+    """``PUT files/fileops/delete``: ``fileIds``, ``immediately``; each file goes as ``DELETE files/file/{id}``
+    sends it, and one that is missing or not the caller's to delete is the operation's error, not the call's;
+    folders are not deleted here [INFER: no folder tree to delete]."""
+    _run_due(call, polled=False)
+    call.state.start_operation(call.me, DELETE, call.params.integers("fileIds"),
+                               immediately=call.params.boolean("immediately", False))
+    return _statuses(call)
+
+
+def bulk_download(call: Call) -> list[dict[str, Any]]:
+    """``PUT files/fileops/bulkdownload``: ``fileIds``, ``folderIds``; the finished operation's ``url`` is the
+    zip archive (``fileConvertIds``, conversion on the way, is not modelled: those files are zipped as they
+    are)."""
+    converted = [int(key) for item in call.params.values.get("fileconvertids", []) if isinstance(item, dict)
+                 and ascii_digits(key := str(item.get("key", item.get("Key", ""))))]
+    _run_due(call, polled=False)
+    call.state.start_operation(call.me, DOWNLOAD, [*converted, *call.params.integers("fileIds")],
+                               folder_ids=call.params.integers("folderIds"))
+    return _statuses(call)
+
+
+def presigned_uri(call: Call) -> str:
+    """``GET files/file/{fileId}/presigneduri[?version=N]``: a link that streams the file's bytes (of that
+    version) without the caller's credentials, for ``stream_url_minutes``."""
+    f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
+    version = call.params.integer("version")
+    if version and f.at(version) is None:
+        raise errors.FileNotFound()
+    number = version or f.version
+    key = call.state.stream_key(str(f.id), number)
+    return f"{call.http.base_url}{FILE_HANDLER}?action=stream&fileid={f.id}&version={number}&stream_auth={key}"
 
 
 def fileops(call: Call) -> list[dict[str, Any]]:

@@ -4,6 +4,8 @@ right), and tasks with the ids of the files attached to them."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ MAX_CHUNKED_UPLOAD = 1024 * 1024 * 1024        # files.uploader.max-chunked-size
 CHUNK_SIZE = 10 * 1024 * 1024                  # files.uploader.chunk-size
 SESSION_LIFE = timedelta(hours=12)             # ChunkedUploadSessionHolder.SlidingExpiration
 COMMON, BUNCH, TRASH, MY, PROJECTS = 1, 2, 3, 5, 8      # FolderType of a folder's root
-MOVE, COPY, DELETE = 0, 1, 2                   # FileOperationType
+MOVE, COPY, DELETE, DOWNLOAD = 0, 1, 2, 3       # FileOperationType
 
 
 def utcnow() -> datetime:
@@ -86,17 +88,19 @@ class File:
 class Operation:
     """A file operation of ``files/fileops``: it runs in the background and is polled until ``finished``."""
     id: str
-    kind: int                                  # MOVE or DELETE
+    kind: int                                  # MOVE, COPY, DELETE or DOWNLOAD
     user_id: str
     file_ids: list[int]
     started: float
+    folder_ids: list[int] = field(default_factory=list)     # a download's folders
     dest_folder_id: int | None = None
     conflict: int = 0                          # FileConflictResolveType: skip 0, overwrite 1, duplicate 2
     immediately: bool = False
     finished: bool = False
     error: str = ""
     processed: int = 0
-    done: list[int] = field(default_factory=list)       # the files the operation acted on
+    done: list[int] = field(default_factory=list)       # the files the operation acted on (a copy's new ones)
+    url: str | None = None                     # a finished download's archive, relative to the portal
 
 
 @dataclass
@@ -146,6 +150,8 @@ class Task:
 
 class OnlyofficeState:
     fileops_delay_ms = Switch(int)
+    bulk_download_name = Switch(str)
+    stream_url_minutes = Switch(int)
 
     def __init__(self, context: VendorContext):
         fixture, fake = context.fixture, context.fake
@@ -157,6 +163,9 @@ class OnlyofficeState:
         self.options = context.options
         self.operations: dict[str, Operation] = {}
         self.sessions: dict[str, UploadSession] = {}
+        self.archives: dict[tuple[str, str], Blob] = {}          # (user id, archive name) -> its bytes
+        self.alias = fixture.get("portal", "portal").split(".")[0].lower()
+        self._stream_secret = secrets.token_bytes(16)
         self.users: dict[str, User] = {}
         for u in fixture.get("users", []):
             name = u.get("display_name") or fake.name()
@@ -253,6 +262,26 @@ class OnlyofficeState:
         del self.files[f.id]
         for blob in {f.blob.key, *(v.blob.key for v in f.history)}:
             self.blobs.delete(blob)
+
+    def keep_archive(self, user: User, name: str, blob: Blob) -> None:
+        """A bulk download's archive, under the user's own name for it: the one it replaces is deleted."""
+        old = self.archives.pop((user.id, name), None)
+        if old is not None:
+            self.blobs.delete(old.key)
+        self.archives[(user.id, name)] = blob
+
+    def stream_key(self, file_id: str, version: int, issued_ms: int | None = None) -> str:
+        """``stream_auth`` of a stream URL (``EmailValidationKeyProvider.GetEmailKey(fileId + version)``): its
+        time, then a keyed digest of it and of what it opens."""
+        issued_ms = int(self.clock.time() * 1000) if issued_ms is None else issued_ms
+        digest = hmac.new(self._stream_secret, f"{file_id}/{version}/{issued_ms}".encode(), hashlib.sha256)
+        return f"{issued_ms}.{digest.hexdigest()[:32]}"
+
+    def stream_key_valid(self, file_id: str, version: int, key: str) -> bool:
+        issued, _, _ = key.partition(".")
+        if not issued.isdigit() or not hmac.compare_digest(key, self.stream_key(file_id, version, int(issued))):
+            return False
+        return self.clock.time() * 1000 - int(issued) <= self.stream_url_minutes * 60_000
 
     # -- file operations ------------------------------------------------------------------------------------------
     def start_operation(self, user: User, kind: int, file_ids: list[int], **fields: Any) -> Operation:

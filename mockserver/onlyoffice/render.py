@@ -10,7 +10,7 @@ from typing import Any
 
 from mockserver.onlyoffice.errors import OnlyofficeError
 from mockserver.onlyoffice.models import (
-    DELETE, File, Folder, OnlyofficeState, Operation, Project, Task, UploadSession, User, Version,
+    COPY, MOVE, File, Folder, OnlyofficeState, Operation, Project, Task, UploadSession, User, Version,
 )
 
 DEFAULT_AVATAR = "/skins/default/images/default_user_photo_size_32-32.png"
@@ -119,10 +119,13 @@ def folder_content(state: OnlyofficeState, folder: Folder, files: list[File], fo
 
 
 def operation(state: OnlyofficeState, o: Operation, portal: str) -> dict[str, Any]:
-    """``FileOperationWraper``: a running operation is at 0 %; a finished move lists what it moved."""
+    """``FileOperationWraper``: a running operation is at 0 %; a finished move or copy lists the files it made
+    or moved, a finished download has its archive's ``url``."""
     body: dict[str, Any] = {"id": o.id, "operation": o.kind, "progress": 100 if o.finished else 0,
                             "error": o.error, "processed": str(o.processed), "finished": o.finished}
-    moved = [state.files[i] for i in o.done if i in state.files] if o.finished and o.kind != DELETE else []
+    if o.url is not None:
+        body["url"] = portal + o.url
+    moved = [state.files[i] for i in o.done if i in state.files] if o.finished and o.kind in (MOVE, COPY) else []
     body["files"] = [file_wrapper(state, f, portal) for f in moved] or None
     body["folders"] = None
     return body

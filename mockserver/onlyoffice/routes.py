@@ -1,7 +1,8 @@
 """ONLYOFFICE's operation table: the API routes under ``/api/2.0/``, each also answering with a ``.json``,
 ``.xml`` or ``.tml`` suffix, and the Documents download handler.
 
-``meta``: ``anonymous`` (no authentication), ``reads_body`` (False: the handler streams the body itself),
+``meta``: ``anonymous`` (no authentication), ``optional_auth`` (the handler decides what a caller without
+credentials gets), ``reads_body`` (False: the handler streams the body itself),
 ``bare_errors`` (not the API: FileHandler.ashx answers a missing file 404 and a forbidden one 403, with no
 body), ``raw`` (not the API either: the chunked uploader writes its own ``{"success","data","message"}``)."""
 
@@ -62,6 +63,14 @@ OPERATIONS = [
     Operation("files.fileops", h.fileops, "GET", A + "/files/fileops" + S, response="onlyoffice/operation[]"),
     Operation("files.fileops.move", h.move, "PUT", A + "/files/fileops/move" + S,
               request="onlyoffice/files.fileops.move.params", response="onlyoffice/operation[]"),
+    Operation("files.fileops.copy", h.copy, "PUT", A + "/files/fileops/copy" + S,
+              request="onlyoffice/files.fileops.move.params", response="onlyoffice/operation[]"),
+    Operation("files.fileops.delete", h.delete_items, "PUT", A + "/files/fileops/delete" + S,
+              request="onlyoffice/files.fileops.delete.params", response="onlyoffice/operation[]"),
+    Operation("files.fileops.bulkdownload", h.bulk_download, "PUT", A + "/files/fileops/bulkdownload" + S,
+              request="onlyoffice/files.fileops.bulkdownload.params", response="onlyoffice/operation[]"),
+    Operation("files.file.presigneduri", h.presigned_uri, "GET", FILE + "/presigneduri" + S,
+              request="onlyoffice/files.file.presigneduri.params", response="onlyoffice/presigneduri"),
     Operation("files.fileops.terminate", h.terminate, "PUT", A + "/files/fileops/terminate" + S,
               response="onlyoffice/operation[]"),
     Operation("files.folder", h.folder_content, "GET", A + "/files/{folder:readfolder}" + S,
@@ -111,6 +120,6 @@ OPERATIONS = [
               response="onlyoffice/upload.result", status=201, meta={"reads_body": False}),
     Operation("project.create", h.create_project, "POST", A + "/project" + S,
               request="onlyoffice/project.create.params", response="onlyoffice/project", status=201),
-    Operation("files.download", h.download, "GET", "/Products/Files/HttpHandlers/filehandler.ashx",
-              meta={"bare_errors": True}),
+    Operation("files.download", h.file_handler, "GET", h.FILE_HANDLER, meta={"bare_errors": True,
+                                                                            "optional_auth": True}),
 ]

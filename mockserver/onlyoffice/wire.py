@@ -92,14 +92,17 @@ class Params:
 @dataclass
 class Call(BaseCall[OnlyofficeState]):
     params: Params
-    user: User | None             # None only on the anonymous operation (authentication)
+    user: User | None             # None on an anonymous operation, or one whose caller may have no credentials
     as_xml: bool = False
     start_index: int = 0
     total: int | None = None      # set by a filter endpoint: the envelope's ``total``
+    refused: errors.Unauthorized | None = None     # why ``user`` is None, on an ``optional_auth`` operation
 
     @property
     def me(self) -> User:
-        """The authenticated caller."""
+        """The authenticated caller (on an ``optional_auth`` operation, the 401 when there is none)."""
+        if self.user is None and self.refused is not None:
+            raise self.refused
         assert self.user is not None
         return self.user
 
@@ -226,9 +229,16 @@ class Wire(RouteWire):
     async def call(self, exchange: Exchange, contracts: Contracts) -> Call:
         request, op, state = exchange.request, exchange.op, exchange.state
         assert op is not None
-        user = None if op.meta.get("anonymous") else authenticate(state, request)
+        user, refused = None, None
+        if not op.meta.get("anonymous"):
+            try:
+                user = authenticate(state, request)
+            except errors.Unauthorized as exc:
+                if not op.meta.get("optional_auth"):
+                    raise
+                refused = exc
         params = await read_params(request, op.meta.get("reads_body", True))
-        call = Call(state, http.Inbound(request), op, contracts, params, user, wants_xml(request))
+        call = Call(state, http.Inbound(request), op, contracts, params, user, wants_xml(request), refused=refused)
         problem = call.breach(params.values)
         if problem:
             raise errors.InvalidArguments(problem.replace("data.", "", 1))
@@ -251,7 +261,8 @@ class Wire(RouteWire):
         if not isinstance(exc, errors.OnlyofficeError):
             exc = errors.InternalServerError(exc.message)
         if exchange.op is not None and exchange.op.meta.get("bare_errors"):
-            return Response(status_code=exc.status, headers=dict(exc.headers))
+            return Response(exc.handler_body, exc.status, headers=dict(exc.headers),
+                            media_type="text/html" if exc.handler_body else None)
         start_index = exchange.call.start_index if exchange.call else 0
         return response(render.error_envelope(exc, start_index), exc.status, wants_xml(exchange.request), exc.headers)
 
