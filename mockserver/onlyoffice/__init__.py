@@ -49,6 +49,17 @@ operation"; with credentials, the right to read is needed (403 bare); an unknown
 ``filename`` the key cannot decrypt is 500 (the exception is not caught there); only files are copied, deleted
 in bulk or moved (no folder tree is modelled).
 
+Task updates, from ``ProjectApi.Tasks.cs``, ``TaskEngine`` and ``ProjectSecurity``: ``PUT project/task/{id}``
+requires ``title`` (``ArgumentException("title can't be empty", "title")``, whose message Mono writes with
+"\nParameter name: title"), sets ``description``, ``deadline``, ``startDate`` and ``responsibles`` to what is
+sent (missing clears them), ``priority``, ``projectID`` and ``status`` only when sent; a change needs
+``CanUpdateEntity`` (no change in a closed project; a manager; a team member who created the task, is
+responsible for it or finds it unassigned), new responsibles must be on the team, both 403 "Access denied.";
+``ApiDateTime.Parse``'s formats and texts; ``{id}/status`` and ``task/status`` take the default custom status of
+``status``, which only open and closed have (another is ``First``'s InvalidOperationException, 403 "Sequence
+contains no matching element"); closing an unassigned task makes the caller responsible; the many-task form
+leaves out the tasks that fail. Inferred: the Mono newline; an ``ApiDateTime`` without an offset is UTC.
+
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404 to a
 stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist``
 defaults to true (a user's "update if exists" setting defaults to off); titles lose ``\\ / : * ? " < > |`` and are

@@ -87,6 +87,12 @@ class NoReadPermission(OnlyofficeError):
     status, message, hresult = 403, "You don't have enough permission to view the file", -2146233079
 
 
+class NoSuchTaskStatus(OnlyofficeError):
+    """A task status with no default custom status (only open and closed have one): ``First`` finds none, and
+    its InvalidOperationException is answered 403."""
+    status, message, hresult = 403, "Sequence contains no matching element", -2146233079
+
+
 class AuthenticationFailed(OnlyofficeError):
     status, message, hresult = 500, "User authentication failed", -2146233087
 

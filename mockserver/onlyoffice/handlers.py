@@ -30,6 +30,8 @@ from mockserver.onlyoffice.wire import Call, Params, int32
 
 INVALID_TITLE_CHARS = re.compile(r'[\\/:*?"<>|]')
 FILE_HANDLER = "/Products/Files/HttpHandlers/filehandler.ashx"
+# ArgumentException("title can't be empty", "title").Message under Mono on Linux (the server's Docker image)
+TITLE_EMPTY = "title can't be empty\nParameter name: title"
 MAX_TITLE = 165
 
 
@@ -266,10 +268,7 @@ def detach_many(call: Call) -> dict[str, Any]:
 
 
 def get_task(call: Call) -> dict[str, Any]:
-    task = _task(call, files_right=False)
-    project = call.state.projects[task.project_id]
-    files = _listed_files(call, task) if call.state.can_read_files(call.me, project) else []
-    return task_full(call.state, task, call.me, files, call.http.base_url)
+    return _full(call, _task(call, files_right=False))
 
 
 def get_project(call: Call) -> dict[str, Any]:
@@ -282,7 +281,7 @@ def get_project(call: Call) -> dict[str, Any]:
 def create_project(call: Call) -> dict[str, Any]:
     title = (call.params.text("title") or "").strip()
     if not title:
-        raise errors.InvalidArguments("Title can't be empty")
+        raise errors.InvalidArguments(TITLE_EMPTY)
     responsible = call.params.text("responsibleId") or call.me.id
     if responsible not in call.state.users:
         raise errors.ItemNotFound()
@@ -294,6 +293,128 @@ def create_project(call: Call) -> dict[str, Any]:
 
 # TaskStatus, as the route's names and the binder's numbers give it
 TASK_STATUSES = {"notaccept": 0, "open": 1, "closed": 2, "disable": 3, "unclassified": 4, "notinmilestone": 5}
+TASK_PRIORITIES = {"low": -1, "normal": 0, "high": 1}
+
+
+def _priority(call: Call) -> int | None:
+    """``priority`` (TaskPriority) by name or number, kept within low..high; None when missing."""
+    text = (call.params.text("priority") or "").strip().lower()
+    if not text:
+        return None
+    if text in TASK_PRIORITIES:
+        return TASK_PRIORITIES[text]
+    try:
+        return max(-1, min(1, int32(text)))
+    except ValueError:
+        raise errors.InvalidArguments(f"Cannot convert '{text}' to TaskPriority for parameter 'priority'.") \
+            from None
+
+
+def _task_status(call: Call) -> int | None:
+    """``status`` by name or number (None when missing); what the binder cannot convert is 400."""
+    text = (call.params.text("status") or "").strip().lower()
+    if not text:
+        return None
+    if text in TASK_STATUSES:
+        return TASK_STATUSES[text]
+    try:
+        return int32(text)
+    except ValueError:
+        raise errors.InvalidArguments(f"Cannot convert '{text}' to TaskStatus for parameter 'status'.") from None
+
+
+def _change_status(call: Call, task: Task, status: int) -> bool:
+    """``TaskEngine.ChangeStatus`` to the default custom status of ``status`` (open and closed alone have one);
+    True when it changed. Closing a task without responsibles makes the caller its responsible."""
+    if status not in (TASK_STATUSES["open"], TASK_STATUSES["closed"]):
+        raise errors.NoSuchTaskStatus()
+    state, me = call.state, call.me
+    if not state.can_update_task(me, task):         # a closed project's tasks included
+        raise errors.AccessDenied()
+    if task.status == status:
+        return False
+    task.status = status
+    if status == TASK_STATUSES["closed"] and not task.responsibles:
+        task.responsibles.append(me.id)
+    task.updated, task.updated_by = state.clock.now(), me.id
+    return True
+
+
+def _full(call: Call, task: Task) -> dict[str, Any]:
+    project = call.state.projects[task.project_id]
+    files = _listed_files(call, task) if call.state.can_read_files(call.me, project) else []
+    return task_full(call.state, task, call.me, files, call.http.base_url)
+
+
+def update_task(call: Call) -> dict[str, Any]:
+    """``PUT project/task/{taskid}`` (``UpdateProjectTask``): ``title`` is required; ``description``,
+    ``deadline``, ``startDate`` and ``responsibles`` replace what the task had (missing clears them);
+    ``priority``, ``projectID`` and ``status`` change it when given. A change needs ``CanUpdateEntity`` (403);
+    a new responsible must be on the project's team (403); a milestone is not found (none are modelled).
+    Taking an unassigned task for oneself puts one on the team. ``TaskWrapperFull`` as it is now."""
+    state, me, params = call.state, call.me, call.params
+    task = _task(call, files_right=False)
+    title = params.text("title")
+    if not title:
+        raise errors.InvalidArguments(TITLE_EMPTY)
+    if params.integer("milestoneid") > 0:
+        raise errors.ItemNotFound("Milestone not found")
+    responsibles = list(dict.fromkeys(r for r in params.values.get("responsibles") or [] if isinstance(r, str)))
+    deadline, start_date = params.api_datetime("deadline"), params.api_datetime("startDate")
+    priority = _priority(call)
+    project_id = params.integer("projectID") if params.text("projectID") else None
+    status = _task_status(call)
+    changes: dict[str, Any] = {"deadline": deadline, "description": params.text("description"), "title": title,
+                               "start_date": start_date}
+    if priority is not None:
+        changes["priority"] = priority
+    project = state.projects[task.project_id]
+    if project_id is not None and project_id != task.project_id:
+        found = state.projects.get(project_id)
+        if found is None:
+            raise errors.ItemNotFound()
+        changes["project_id"], project = project_id, found
+    changed = {k: v for k, v in changes.items() if v != getattr(task, k)}
+    if set(responsibles) != set(task.responsibles):
+        changed["responsibles"] = responsibles
+    if changed:
+        if not state.can_update_task(me, task):
+            raise errors.AccessDenied()
+        if any(r not in task.responsibles and r not in project.participants for r in responsibles):
+            raise errors.AccessDenied()
+        accepting = not task.responsibles and responsibles == [me.id]
+        for key, value in changed.items():
+            setattr(task, key, value)
+        task.updated, task.updated_by = state.clock.now(), me.id
+        if accepting and me.id not in project.participants:
+            project.participants[me.id] = False
+    if status is not None:
+        _change_status(call, task, status)
+    return _full(call, task)
+
+
+def update_task_status(call: Call) -> dict[str, Any]:
+    """``PUT project/task/{taskid}/status``: ``status`` (open or closed); ``statusId`` names a custom status,
+    none of which are modelled, so the default one of ``status`` is taken."""
+    task = _task(call, files_right=False)
+    status = _task_status(call)
+    _change_status(call, task, TASK_STATUSES["notaccept"] if status is None else status)
+    return _full(call, task)
+
+
+def update_tasks_status(call: Call) -> list[dict[str, Any]]:
+    """``PUT project/task/status``: ``taskids``, ``status``; each task as ``{taskid}/status`` changes it, and
+    one that fails is left out of the answer (the server logs it and goes on)."""
+    status = _task_status(call)
+    answer = []
+    for task_id in call.params.integers("taskids"):
+        try:
+            task = _task(call, files_right=False, task_id=task_id)
+            _change_status(call, task, TASK_STATUSES["notaccept"] if status is None else status)
+        except errors.OnlyofficeError:
+            continue
+        answer.append(_full(call, task))
+    return answer
 
 
 def _readable_tasks(call: Call) -> list[Task]:
@@ -315,14 +436,7 @@ def filter_tasks(call: Call) -> list[dict[str, Any]]:
     (``TaskEngine.GetByFilter`` with ``SetTotalCount``)."""
     params = call.params
     project_id = params.integer("projectid")
-    status_text = (params.text("status") or "").strip().lower()
-    status: int | None = TASK_STATUSES.get(status_text)
-    if status is None and status_text:
-        try:
-            status = int32(status_text)
-        except ValueError:
-            raise errors.InvalidArguments(f"Cannot convert '{status_text}' to TaskStatus for parameter "
-                                          f"'status'.") from None
+    status = _task_status(call)
     participant, creator = params.text("participant"), params.text("creator")
     mine = params.boolean("myProjects", False)
     tasks = [t for t in _readable_tasks(call)
@@ -356,13 +470,12 @@ def create_task(call: Call) -> dict[str, Any]:
         raise errors.ItemNotFound()
     title = (call.params.text("title") or "").strip()
     if not title:
-        raise errors.InvalidArguments("Title can't be empty")
+        raise errors.InvalidArguments(TITLE_EMPTY)
     responsibles = [r for r in (call.params.values.get("responsibles") or []) if isinstance(r, str)]
     if any(r not in call.state.users for r in responsibles):
         raise errors.InvalidArguments("Responsible not found")
-    priority = call.params.integer("priority")
     task = call.state.add_task(project.id, title, call.me.id, description=call.params.text("description"),
-                               priority=max(-1, min(1, priority)), responsibles=responsibles)
+                               priority=_priority(call) or 0, responsibles=responsibles)
     task.updated = call.state.clock.now()
     return task_wrapper(call.state, task, call.me, call.http.base_url)
 

@@ -23,6 +23,7 @@ CHUNK_SIZE = 10 * 1024 * 1024                  # files.uploader.chunk-size
 SESSION_LIFE = timedelta(hours=12)             # ChunkedUploadSessionHolder.SlidingExpiration
 COMMON, BUNCH, TRASH, MY, PROJECTS = 1, 2, 3, 5, 8      # FolderType of a folder's root
 MOVE, COPY, DELETE, DOWNLOAD = 0, 1, 2, 3       # FileOperationType
+CLOSED_PROJECT = 1                              # ProjectStatus
 
 
 def utcnow() -> datetime:
@@ -310,6 +311,17 @@ class OnlyofficeState:
 
     def can_read(self, user: User, project: Project) -> bool:
         return user.is_admin or not project.is_private or user.id in project.participants
+
+    def can_update_task(self, user: User, task: Task) -> bool:
+        """``ProjectSecurity.CanUpdateEntity(Task)``: never in a closed project; a project manager (an admin, the
+        responsible); a team member who created it, is responsible for it, or finds it with no responsible."""
+        project = self.projects[task.project_id]
+        if project.status == CLOSED_PROJECT:
+            return False
+        if user.is_admin or project.responsible_id == user.id:
+            return True
+        return user.id in project.participants and (task.created_by == user.id or not task.responsibles
+                                                    or user.id in task.responsibles)
 
     def can_read_files(self, user: User, project: Project) -> bool:
         """``ProjectSecurity.GetTeamSecurity(project, user, Files)``: a manager (a portal admin, the project's

@@ -169,7 +169,7 @@ def upload_session(state: OnlyofficeState, session: UploadSession, portal: str) 
 
 def task_wrapper(state: OnlyofficeState, t: Task, user: User, portal: str) -> dict[str, Any]:
     project = state.projects[t.project_id]
-    can_edit = user.is_admin or user.id in project.participants
+    can_edit = state.can_update_task(user, t)
     body: dict[str, Any] = {"canEdit": can_edit, "canCreateSubtask": can_edit, "canCreateTimeSpend": can_edit,
                             "canDelete": user.is_admin or t.created_by == user.id or user.id == project.responsible_id,
                             "canReadFiles": state.can_read_files(user, project)}

@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, Collection, Mapping
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree
@@ -28,6 +29,10 @@ from mockserver.vendor import Exchange, VendorError
 
 
 _INT32 = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
+
+
+_API_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})"
+                       r"(?:T(\d{2})[-:](\d{2})[-:](\d{2})(?:\.(\d{3}|\d{7}))?(Z|[+-]\d{2}:\d{2})?)?")
 
 
 def int32(value: Any, bits: int = 32) -> int:
@@ -51,7 +56,7 @@ class Params:
 
     def text(self, name: str, default: str | None = None) -> str | None:
         found = self.values.get(name.lower())
-        return default if not found else str(found[-1])
+        return default if not found or found[-1] is None else str(found[-1])
 
     def integer(self, name: str, bits: int = 32) -> int:
         """A missing int (or long, ``bits=64``) binds to 0; one that does not convert is 400."""
@@ -77,6 +82,30 @@ class Params:
             except ValueError:
                 raise errors.InvalidArguments(f"Cannot convert '{value}' to Int32 for parameter '{name}'.") from None
         return numbers
+
+    def api_datetime(self, name: str) -> datetime | None:
+        """An ``ApiDateTime`` (``ApiDateTime.Parse``'s formats: ``yyyy-MM-dd``, or with ``THH:mm:ss`` (``-`` also
+        separates the time), 3 or 7 decimals, and ``Z`` or an offset); missing is None; a bad one is 400 with
+        its text. A time without an offset is the portal's, UTC here."""
+        value = self.text(name)
+        if not value:
+            return None
+        if len(value) < 7:
+            raise errors.InvalidArguments("invalid date time format")
+        found = _API_DATE.fullmatch(value)
+        try:
+            if found is None:
+                raise ValueError(value)
+            year, month, day, hour, minute, second, fraction, zone = found.groups()
+            moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                              int((fraction or "0").ljust(6, "0")[:6]), timezone.utc)
+            if zone and zone != "Z":
+                hours, minutes = int(zone[1:3]), int(zone[-2:])
+                offset = timedelta(hours=hours, minutes=minutes)
+                moment -= offset if zone[0] == "+" else -offset
+        except ValueError:
+            raise errors.InvalidArguments(f"invalid date time format: {value}") from None
+        return moment
 
     def boolean(self, name: str, default: bool) -> bool:
         value = self.text(name)
