@@ -46,7 +46,19 @@ application's storage on first use; workgroups come from the fixtures (``groups`
 storage its members read and write, and a workgroup's file goes only to that workgroup's tasks ("Insufficient
 permissions." otherwise); REST 3.0 answers the shared transport's errors (auth, a method not found) in its own
 shape with their v2 codes; ``task.commentitem.*``'s parameter errors word the TASKS_ERROR_EXCEPTION the docs
-quote. ``mockserver/bitrix24/coverage.md`` lists what is and is not answered."""
+quote. ``mockserver/bitrix24/coverage.md`` lists what is and is not answered.
+
+Task work, from the docs' pages: ``tasks.task.start`` (3), ``pause`` (2), ``defer`` (6), ``complete`` (5) and
+``renew`` (2) answer ``{"task": {...}}``, for whoever may edit the task, else ``"0"`` "Action on the task is not
+allowed" (the example's code; some tables say 1048582); the product's rules between statuses and completion
+control (status 4) are not in the docs and not modelled. ``task.commentitem.update`` (``POST_MESSAGE`` required:
+"Comment text not specified.<br>"; ``UF_FORUM_MESSAGE_DOC``, when sent, the whole new set of files) and
+``.delete`` (its attachments go, the Drive files stay) answer ``true``, for the author or an administrator, else
+"TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED.<br>"; their parameter errors are the
+docs' texts, which name ``ctaskcommentitem::delete()`` on both pages. ``disk.file.restoreFromVersion``: the
+version's bytes, copied, become the newest version under the file's name; another file's version is
+``DISK_FILE_22004``; an unknown version is not found [INFER: listed for the file only]; "Full access" is edit
+access here, as everywhere in this module."""
 
 from mockserver.options import Option
 from mockserver.vendor import Vendor

@@ -189,6 +189,46 @@ class CommentItemIdMissing(CoreError):
                "type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS")
 
 
+# task.commentitem.update and .delete: the texts of their docs, which name ctaskcommentitem::delete() on both
+# pages (kept as written; the other methods' texts name their own method)
+
+class CommentChangeTaskIdInvalid(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskcommentitem::delete() expected to be "
+               "of type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS")
+
+
+class CommentChangeItemIdMissing(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskcommentitem::delete(), but "
+               "not given.; 256/TE/WRONG_ARGUMENTS")
+
+
+class CommentChangeItemIdInvalid(CoreError):
+    message = ("TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskcommentitem::delete() expected to be "
+               "of type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS")
+
+
+class CommentActionNotAllowed(CoreError):
+    """No such task or comment, no access to the task, or another user's comment (an administrator aside)."""
+    message = "TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED.<br>"
+
+
+class CommentTextMissing(CoreError):
+    message = "Comment text not specified.<br>"
+
+
+class TaskActionNotAllowed(BitrixError):
+    """``tasks.task.start`` and the other status methods: no such task, no access, or no right to change it."""
+    code, message = "0", "Action on the task is not allowed"
+
+
+class VersionOfAnotherFile(BitrixError):
+    code, message = "DISK_FILE_22004", "Cannot restore version from another file"
+
+
+class CouldNotCopyFile(BitrixError):
+    code, message = "DISK_FILE_22003", "Could not copy file"
+
+
 
 # -- REST 3.0 (/rest/api/...): {"error": {"code", "message", "validation"?}} ---------------------------------------
 

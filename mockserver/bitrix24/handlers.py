@@ -12,7 +12,7 @@ import time
 from typing import Any, Callable
 
 from mockserver.bitrix24 import errors, render
-from mockserver.bitrix24.models import PAGE, BitrixState, DiskObject, Storage, Task, iso
+from mockserver.bitrix24.models import PAGE, BitrixState, Comment, DiskObject, Storage, Task, iso
 from mockserver.blobs import Blob
 from mockserver.bitrix24.wire import Call, Page
 from mockserver.downloads import Download, open_download
@@ -287,6 +287,24 @@ def file_uploadversion(call: Call, params: dict[str, Any]) -> Any:
     return render.disk_object(call.state, obj, call.link)
 
 
+def file_restorefromversion(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.file.restoreFromVersion``: ``versionId``'s bytes, copied, become the newest version (the name stays);
+    a version of another file is ``DISK_FILE_22004``, one that does not exist not found [INFER: the docs list the
+    not-found error for the file alone]."""
+    obj = _editable(call, params)
+    found = call.state.version(int(params["versionId"]))
+    if found is None:
+        raise errors.NotFound(params["versionId"])
+    owner, version = found
+    if owner is not obj:
+        raise errors.VersionOfAnotherFile()
+    blob = call.state.blobs.copy(version.blob)
+    if blob is None:
+        raise errors.CouldNotCopyFile()
+    call.state.new_version(obj, blob, call.user)
+    return render.disk_object(call.state, obj, call.link)
+
+
 def file_getversions(call: Call, params: dict[str, Any]) -> Page:
     """Every version, the newest first, each with its own ``DOWNLOAD_URL``; ``filter`` and ``start`` as lists."""
     obj = _object(call, params, "file")
@@ -489,6 +507,23 @@ def task_delete(call: Call, params: dict[str, Any]) -> dict[str, bool]:
     return {"task": True}
 
 
+def _status_method(status: int) -> Callable[[Call, dict[str, Any]], Any]:
+    """``tasks.task.start`` (3), ``pause`` (2), ``defer`` (6), ``complete`` (5), ``renew`` (2): whoever may edit
+    the task moves it there, as the docs' "who can execute" says, whatever status it has [INFER: the product's
+    own workflow rules between statuses are not in the docs]; else "Action on the task is not allowed"."""
+    def change(call: Call, params: dict[str, Any]) -> Any:
+        task = call.state.tasks.get(_task_id(params))
+        if task is None or not call.state.can_edit_task(call.user, task):
+            raise errors.TaskActionNotAllowed()
+        if task.status != status:
+            task.status, task.changed = status, call.state.clock.time()
+        return {"task": render.task(call.state, task)}
+    return change
+
+
+task_start, task_pause, task_defer, task_complete, task_renew = (_status_method(s) for s in (3, 2, 6, 5, 2))
+
+
 def task_update(call: Call, params: dict[str, Any]) -> Any:
     task_id, fields = _task_id(params), params["fields"]
     task = call.state.tasks.get(task_id)
@@ -593,6 +628,54 @@ def _comment(call: Call, params: dict[str, Any]) -> Any:
     if comment is None or comment.task_id != task.id:
         raise errors.CoreError("Comment not found")
     return comment
+
+
+def _own_comment(call: Call, params: dict[str, Any]) -> Comment:
+    """The comment the caller may change: his own (any, for an administrator) on a task he sees."""
+    task = call.state.tasks.get(int(params["TASKID"]))
+    comment = call.state.comments.get(int(params["ITEMID"]))
+    if (task is None or not call.state.can_see_task(call.user, task) or comment is None
+            or comment.task_id != task.id or not (call.user.admin or comment.author_id == call.user.id)):
+        raise errors.CommentActionNotAllowed()
+    return comment
+
+
+def commentitem_update(call: Call, params: dict[str, Any]) -> bool:
+    """``task.commentitem.update``: ``POST_MESSAGE`` required; ``UF_FORUM_MESSAGE_DOC``, when given, is the whole
+    new set of the comment's files (each one the author may read, else "File not found")."""
+    comment = _own_comment(call, params)
+    fields = params["FIELDS"]
+    message = str(fields.get("POST_MESSAGE") or "").strip()
+    if not message:
+        raise errors.CommentTextMissing()
+    author = call.state.users.get(comment.author_id) or call.user
+    if "UF_FORUM_MESSAGE_DOC" in fields:
+        wanted = []
+        for item in as_list(fields.get("UF_FORUM_MESSAGE_DOC")) or []:
+            text = str(item).strip()
+            obj = call.state.objects.get(as_int(text[1:]) or 0) if text[:1].lower() == "n" else None
+            if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(author, obj):
+                raise errors.CoreError("File not found")
+            wanted.append(obj)
+        task = call.state.tasks[comment.task_id]
+        kept = {call.state.attachments[a].object_id: a for a in comment.attachments}
+        for object_id, attachment_id in kept.items():
+            if object_id not in {obj.id for obj in wanted}:
+                call.state.detach(call.state.attachments[attachment_id])
+        for obj in wanted:
+            if obj.id not in kept:
+                call.state.attach(task, obj, author, comment)
+    comment.message = message
+    return True
+
+
+def commentitem_delete(call: Call, params: dict[str, Any]) -> bool:
+    """``task.commentitem.delete``: the comment and its attachments (the Drive files stay)."""
+    comment = _own_comment(call, params)
+    for attachment_id in list(comment.attachments):
+        call.state.detach(call.state.attachments[attachment_id])
+    del call.state.comments[comment.id]
+    return True
 
 
 def commentitem_get(call: Call, params: dict[str, Any]) -> Any:
