@@ -29,7 +29,7 @@ GENERATED: dict[str, dict[str, Any]] = {
     "onlyoffice": {"title": "ONLYOFFICE Projects API 2.0 and Documents (taskmock)", "envelope": True,
                    "errors": [400, 401, 403, 404, 500], "auth": "apiKey"},
     "projectcor": {"title": "ProjectCOR API (taskmock)", "envelope": False, "error": "projectcor/error",
-                   "errors": [400, 401, 403, 404, 413, 429, 500, 503], "auth": "bearer"},
+                   "errors": [400, 401, 403, 404, 413, 417, 429, 500, 503], "auth": "bearer"},
 }
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 

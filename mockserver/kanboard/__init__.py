@@ -1,4 +1,5 @@
-"""Kanboard JSON-RPC: the task-file procedures on ``POST /jsonrpc.php``, as Kanboard 1.2.53 answers them.
+"""Kanboard JSON-RPC: the task-file procedures on ``POST /jsonrpc.php`` and what clients call around them (tasks,
+projects, users, comments, task metadata), as Kanboard 1.2.53 answers them.
 
 Spec: the project's vendor notes on Kanboard (checked against a running Kanboard 1.2.53; not in this
 repository) and the corpus recorded from a real Kanboard, kept in ``tests/kanboard/conformance/``, which
@@ -26,8 +27,16 @@ of calls with hostile ids, images, validator edge values, user credentials and o
 by its source: GD decodes the whole image (``php.gd_can_read``); ``generatePath``'s id rule; the ``(int)`` casts
 of the project-file reads; PHP's float formatting (``render.php_float``); ``TaskValidator``/``ProjectValidator``
 (``php.valid_*``); the filter language of ``searchTasks`` (``search``); the full ``users`` row of ``getUser``.
-The cases that showed each difference are recorded from the real server in
-``tests/kanboard/conformance/found.jsonl`` (by ``tests/kanboard/record.py``) and replayed in CI.
+Comments and task metadata, from ``CommentProcedure``, ``CommentModel``, ``CommentValidator``,
+``CommentAuthorization`` and ``TaskMetadataProcedure``/``MetadataModel``: a user writes comments as himself, at
+a visibility his application role may see, and changes or removes only his own; ``getAllComments`` hides from a
+user what his role may not see; values are stored as PDO binds them (strings, ``Array`` for an array, NULL) and
+SQLite's column affinity keeps them (``php.bound``, ``php.integer_affinity``); ``updateComment`` is true when the
+statement ran, a removal when a row went; a write for a task that does not exist breaks the foreign key (false);
+``searchTasks``' ``comment:`` and ``nb_comments``; a task's removal takes its comments and metadata with it.
+``searchTasks``' own project filter, ``project:``, ``column:`` and ``swimlane:`` are as their filters (exact
+column titles, names ``LIKE`` the value as given). The cases that showed each difference are recorded from the
+real server in ``tests/kanboard/conformance/found.jsonl`` (by ``tests/kanboard/record.py``) and replayed in CI.
 
 Inferred, not seen: reads of a task (``getTask``) need project-viewer like the file reads that were seen;
 an image past 50 megapixels exhausts PHP's memory (a 500); the stored password hash only has bcrypt's shape.

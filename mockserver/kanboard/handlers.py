@@ -16,7 +16,7 @@ from mockserver import http
 from mockserver.kanboard import php, render, search
 from mockserver.kanboard.errors import Forbidden, PhpFatalError, Unauthorized
 from mockserver.kanboard.models import (
-    APP_ADMIN, APP_MANAGER, APP_ROLES, APP_USER, PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER,
+    APP_ADMIN, APP_MANAGER, APP_ROLES, APP_USER, PROJECT_MANAGER, PROJECT_MEMBER, PROJECT_VIEWER, Comment,
     KanboardState, User, file_extension,
 )
 from mockserver.kanboard.php import sql_id
@@ -114,10 +114,13 @@ def _file_project(session: Session, file_id: Any) -> int | None:
 # -- task files -------------------------------------------------------------------------------------------------
 
 def createTaskFile(s: Session, project_id, task_id, filename, blob):
+    """The role on ``project_id``, the task in it (PHP's ``!=``: ``true`` equals any project), then the role on
+    the task's own project."""
     _allow(s, sql_id(project_id), PROJECT_MEMBER)
     task = s.state.tasks.find(sql_id(task_id))
     if task is None or not php.loose_equals(task.project_id, project_id):
         return False
+    _allow(s, task.project_id, PROJECT_MEMBER)
     return _store(s, s.state.files, task_id, task.id, filename, blob)
 
 
@@ -503,7 +506,7 @@ def getTaskByReference(s: Session, project_id, reference):
 def _search_row(s: Session, task) -> dict[str, Any]:
     """A row of ``TaskFinderModel::getExtendedQuery``: counts, the task's columns, then the joined names."""
     owner = s.state.users.get(task.owner_id)
-    return {"nb_comments": 0, "nb_files": sum(1 for _ in s.state.files_of(s.state.files, task.id)),
+    return {"nb_comments": sum(1 for c in s.state.comments.values() if c.task_id == task.id), "nb_files": sum(1 for _ in s.state.files_of(s.state.files, task.id)),
             "nb_subtasks": 0, "nb_completed_subtasks": 0, "nb_links": 0, "nb_external_links": 0,
             "is_milestone": None, "id": task.id, "reference": task.reference, "title": task.title,
             "description": task.description, "date_creation": task.date_creation,
@@ -524,17 +527,16 @@ def _search_row(s: Session, task) -> dict[str, Any]:
 
 
 def _column_position(s: Session, task) -> int | None:
-    columns = s.state.projects[task.project_id].columns
-    return next((c["position"] for c in columns if c["id"] == task.column_id), None)
+    """The position of the task's column, joined by id alone: a column of another project counts too."""
+    return next((c["position"] for p in s.state.projects.values() for c in p.columns if c["id"] == task.column_id),
+                None)
 
 
 def searchTasks(s: Session, project_id, query):
     """The filter language (``search``) over the project's tasks, in row order."""
-    pid = sql_id(project_id)
-    _allow(s, pid, PROJECT_VIEWER)
-    wanted = search.matcher(render.php_string(query), s.state, s.user_id)
-    return [_search_row(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
-            if t.project_id == pid and wanted(t)]
+    _allow(s, sql_id(project_id), PROJECT_VIEWER)
+    wanted, scope = search.matcher(render.php_string(query), s.state, s.user_id), search.in_project(project_id, s.state)
+    return [_search_row(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id) if scope(t) and wanted(t)]
 
 
 def updateTask(s: Session, id, title=None, color_id=None, owner_id=None, date_due=None, description=None,
@@ -591,3 +593,137 @@ def removeTask(s: Session, task_id):
     _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
     tid = sql_id(task_id)
     return s.state.remove_task(tid) if tid is not None else False
+
+
+# -- comments ---------------------------------------------------------------------------------------------------
+
+VISIBILITIES = (APP_USER, APP_MANAGER, APP_ADMIN)
+
+
+def _hidden(role: str, visibility: Any) -> bool:
+    """What an application role may not see or write: a manager the admins' comments, a user any but users'."""
+    return (role == APP_MANAGER and visibility == APP_ADMIN) or (role == APP_USER and visibility != APP_USER)
+
+
+def _check_comment(s: Session, comment_id: Any, needed: str) -> None:
+    """``CommentAuthorization::check`` for user credentials: the role on the comment's task's project (none: 403),
+    then an empty id, or a comment the user's role may not see, is 403."""
+    if s.user is None:
+        return
+    comment = s.state.comments.find(sql_id(comment_id))
+    task = s.state.tasks.find(comment.task_id) if comment else None
+    _allow(s, task.project_id if task else None, needed)
+    if not php.truthy(comment_id) or _hidden(s.user.role, comment.visibility if comment else APP_USER):
+        raise Forbidden()
+
+
+def _comment_valid(values: dict[str, Any], creation: bool) -> bool:
+    """``CommentValidator``: every rule runs, in its order (``mb_strlen`` of an array reference is a TypeError)."""
+    checks = [php.given(values["task_id"]), php.given(values["visibility"]),
+              not php.given(values["visibility"]) or values["visibility"] is True
+              or values["visibility"] in VISIBILITIES] if creation else [php.given(values["id"])]
+    checks += [php.valid_integer(values.get("id")), php.valid_integer(values.get("task_id")),
+               php.valid_integer(values.get("user_id")), php.valid_max_length(values.get("reference"), 191),
+               php.given(values["comment"])]
+    return all(checks)
+
+
+def createComment(s: Session, task_id, user_id, content, reference="", visibility=APP_USER):
+    """``CommentProcedure::createComment``: a user writes as himself only, at a visibility his role may see;
+    ``validateCreation``; the insert fails (false) when the task does not exist."""
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    if s.user is not None and (not php.loose_equals(s.user.id, user_id) or _hidden(s.user.role, visibility)):
+        return False
+    values = {"task_id": task_id, "user_id": user_id, "comment": content, "reference": reference,
+              "visibility": visibility}
+    if not _comment_valid(values, creation=True):
+        return False
+    task = s.state.tasks.find(sql_id(task_id))      # the foreign key (validated: digits or an int)
+    if task is None:
+        return False
+    now = int(s.state.clock.time())
+    comment = Comment(s.state.ids.take("comment", max(s.state.comments, default=0) + 1), task.id,
+                      php.integer_affinity(php.bound(user_id)), now, now, php.bound(content) or "",
+                      php.bound(reference), php.bound(visibility) or "")
+    s.state.comments[comment.id] = comment
+    return comment.id
+
+
+def getComment(s: Session, comment_id):
+    _check_comment(s, comment_id, PROJECT_VIEWER)
+    comment = s.state.comments.find(sql_id(comment_id))
+    return render.comment(comment, s.state.users) if comment else None
+
+
+def getAllComments(s: Session, task_id):
+    """The task's comments, oldest first; a user sees those his application role may."""
+    _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
+    tid = sql_id(task_id)
+    comments = sorted((c for c in s.state.comments.values() if c.task_id == tid),
+                      key=lambda c: (c.date_creation, c.id))
+    role = s.user.role if s.user else ""
+    return [render.comment(c, s.state.users, brief=True) for c in comments
+            if not role or not _hidden(role, c.visibility)]
+
+
+def updateComment(s: Session, id, content):
+    """A user changes his own comments; ``validateModification``; true when the statement ran, whether or not a
+    row matched (as PicoDb's update says)."""
+    _check_comment(s, id, PROJECT_MEMBER)
+    comment = s.state.comments.find(sql_id(id))
+    if s.user is not None and (comment is None or not php.loose_equals(s.user.id, comment.user_id)):
+        return False
+    if not _comment_valid({"id": id, "comment": content}, creation=False):
+        return False
+    if comment is not None:
+        comment.comment, comment.date_modification = php.bound(content) or "", int(s.state.clock.time())
+    return True
+
+
+def removeComment(s: Session, comment_id):
+    _check_comment(s, comment_id, PROJECT_MEMBER)
+    comment = s.state.comments.find(sql_id(comment_id))
+    if s.user is not None and (comment is None or not php.loose_equals(s.user.id, comment.user_id)):
+        return False
+    if comment is None:
+        return False
+    del s.state.comments[comment.id]
+    return True
+
+
+# -- task metadata --------------------------------------------------------------------------------------------------
+
+def getTaskMetadata(s: Session, task_id):
+    """``(object)`` of the task's name => value pairs, by name (SQLite's byte order)."""
+    _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
+    pairs = s.state.metadata.get(sql_id(task_id) or 0, {})
+    return {name: pairs[name] for name in sorted(pairs, key=lambda n: n.encode("utf-8", "surrogateescape"))}
+
+
+def getTaskMetadataByName(s: Session, task_id, name):
+    """The value, or "" when there is none or it is one of PHP's falsy strings (``?: ''``)."""
+    _allow(s, _task_project(s, task_id), PROJECT_VIEWER)
+    key = php.bound(name)                                   # a NULL name matches no row
+    value = s.state.metadata.get(sql_id(task_id) or 0, {}).get(key) if key is not None else None
+    return value if php.truthy(value) else ""
+
+
+def saveTaskMetadata(s: Session, task_id, values):
+    """Each pair updated, or inserted; an insert for a task that does not exist breaks its foreign key: false."""
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    task = s.state.tasks.find(sql_id(task_id))
+    if task is None:
+        return not values               # nothing to insert is true
+    stored = s.state.metadata.setdefault(task.id, {})
+    for key, value in (values.items() if isinstance(values, dict) else enumerate(values)):
+        stored[str(key)] = php.bound(value)
+    return True
+
+
+def removeTaskMetadata(s: Session, task_id, name):
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    stored, key = s.state.metadata.get(sql_id(task_id) or 0, {}), php.bound(name)
+    if key is None or key not in stored:
+        return False
+    del stored[key]
+    return True

@@ -126,6 +126,20 @@ class StoredFile:
         self.etag = hashlib.md5(self.path.encode("ascii")).hexdigest()
 
 
+@dataclass
+class Comment:
+    """A row of ``comments``, each value as SQLite stored what PDO bound (``user_id`` an INTEGER column, the
+    others text)."""
+    id: int
+    task_id: int
+    user_id: int | float | str | None
+    date_creation: int
+    date_modification: int
+    comment: str
+    reference: str | None
+    visibility: str
+
+
 class Rows(dict[int, T]):
     """A table by id. ``find`` takes an id as PHP and SQLite resolve it, where None finds no row."""
 
@@ -195,6 +209,8 @@ class KanboardState:
         self.users: Rows[User] = Rows()
         self.projects: Rows[Project] = Rows()
         self.tasks: Rows[Task] = Rows()
+        self.comments: Rows[Comment] = Rows()
+        self.metadata: dict[int, dict[str, str | None]] = {}   # task id -> name -> value (task_has_metadata)
         self.files = FileTable()                            # task files
         self.project_files = FileTable()
         self.column_ids = 0
@@ -289,6 +305,9 @@ class KanboardState:
         if task_id not in self.tasks:
             return False
         self.remove_all_files(self.files, task_id)
+        for comment_id in [c.id for c in self.comments.values() if c.task_id == task_id]:
+            del self.comments[comment_id]           # ON DELETE CASCADE, as the task's metadata below
+        self.metadata.pop(task_id, None)
         del self.tasks[task_id]
         return True
 

@@ -90,6 +90,30 @@ def loose_equals(number: int, value: Any) -> bool:
     return False
 
 
+def bound(value: Any) -> str | None:
+    """What PicoDb binds (``PDO::PARAM_STR``): PHP's string of the value, ``Array`` for an array (a warning,
+    not an error), NULL for null."""
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return "Array"
+    return render.php_string(value)
+
+
+def integer_affinity(text: str | None) -> int | float | str | None:
+    """What an INTEGER column stores of bound text: a well-formed number (whitespace around it allowed) as a
+    number, an integral real as an integer; any other text as it is."""
+    if text is None:
+        return None
+    if _INT.fullmatch(text):
+        number = int(text)
+        return number if -INT64 <= number < INT64 else float(number)
+    if _NUMBER.fullmatch(text):
+        real = float(text)
+        return int(real) if real.is_integer() and abs(real) < INT64 else real
+    return text
+
+
 def path_id(value: Any) -> int:
     """``FileModel::generatePath``'s id rule: a string is cast, then only a positive int will do."""
     if isinstance(value, str):

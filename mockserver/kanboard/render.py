@@ -166,6 +166,21 @@ def file_record(f, users: dict | None = None, owner: str = "task_id") -> dict[st
     return record
 
 
+def comment(c, users: dict, brief: bool = False) -> dict[str, Any]:
+    """``CommentModel::getById`` (``brief``: ``getAll``, without ``reference``, in its column order), joined
+    with the author's user row (nulls when there is none)."""
+    user = users.get(c.user_id) if isinstance(c.user_id, int) else None
+    joined = {"username": user.username if user else None, "name": user.name if user else None,
+              "email": user.email if user else None, "avatar_path": None}
+    if brief:
+        return {"id": c.id, "date_creation": c.date_creation, "date_modification": c.date_modification,
+                "task_id": c.task_id, "user_id": c.user_id, "comment": c.comment, "visibility": c.visibility,
+                **joined}
+    return {"id": c.id, "task_id": c.task_id, "user_id": c.user_id, "date_creation": c.date_creation,
+            "date_modification": c.date_modification, "comment": c.comment, "reference": c.reference,
+            "visibility": c.visibility, **joined}
+
+
 def project_file_row(f) -> dict[str, Any]:
     """``getProjectFile``: the raw ``project_has_files`` row, in its column order, plus etag."""
     return {"id": f.id, "project_id": f.owner_id, "name": f.name, "path": f.path, "is_image": int(f.is_image),

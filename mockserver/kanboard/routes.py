@@ -33,4 +33,6 @@ OPERATIONS = [
     _op(h.getMyProjectsList, user_only=True), _op(h.getAllTasks), _op(h.openTask), _op(h.closeTask),
     _op(h.getProjectByIdentifier), _op(h.getTaskByReference), _op(h.searchTasks), _op(h.updateTask),
     _op(h.getAllUsers, APP_ADMIN),
+    _op(h.createComment), _op(h.getComment), _op(h.getAllComments), _op(h.updateComment), _op(h.removeComment),
+    _op(h.getTaskMetadata), _op(h.getTaskMetadataByName), _op(h.saveTaskMetadata), _op(h.removeTaskMetadata),
 ]

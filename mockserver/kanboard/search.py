@@ -7,16 +7,19 @@ in between loses the value); every other word joins the left-over text, which go
 
 Filters applied: ``title`` (digits or ``#digits`` also match the id), ``status`` (open, closed, or a number),
 ``assignee`` and ``creator`` (digits, ``me``, ``nobody``, ``anybody``, else the username or name),
-``id``, ``reference``/``ref`` (``none``, ``*`` as wildcard), ``description``, ``project`` (id or name),
-``column`` and ``swimlane`` (id or name), ``color`` (id). The lexer knows Kanboard's other attributes
-(dates, category, priority, score, comment, link, tag, subtask:assignee); the mock does not model what they
-filter on, so a query that uses one matches no task.
+``id``, ``reference``/``ref`` (``none``, ``*`` as wildcard), ``description``, ``comment`` (any comment
+containing it), ``project`` (digits: the id, else the name ``LIKE`` the value as given), ``column`` (digits:
+the id, else the title exactly), ``swimlane`` (the name ``LIKE`` the value, digits included), ``color`` (id).
+The lexer knows Kanboard's other attributes (dates, category, priority, score, link, tag, subtask:assignee);
+the mock does not model what they filter on, so a query that uses one matches no task.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any, Callable
+
+from mockserver.kanboard import php
 
 _ATTRIBUTES = ("assignee", "category", "color", "priority", "column", "comment", "created", "creator",
                "description", "due", "started", "completed", "id", "link", "modified", "updated", "moved",
@@ -84,8 +87,6 @@ def _person(value: str, user_id: int, current: int, users: dict[int, Any]) -> bo
     return user is not None and (like(f"%{value}%", user.username) or like(f"%{value}%", user.name))
 
 
-def _by_id_or_name(value: str, row_id: int, name: str | None) -> bool:
-    return row_id == int(value) if _digits(value) else like(f"%{value}%", name)
 
 
 def _filter(attribute: str, value: str, state: Any, current: int) -> Callable[[Any], bool]:
@@ -107,15 +108,35 @@ def _filter(attribute: str, value: str, state: Any, current: int) -> Callable[[A
         return lambda t: like(value.replace("*", "%"), t.reference)
     if attribute == "description":
         return lambda t: like(f"%{value}%", t.description)
-    if attribute == "project":
-        return lambda t: _by_id_or_name(value, t.project_id, state.projects[t.project_id].name)
-    if attribute == "column":
-        return lambda t: _by_id_or_name(value, t.column_id, state.column_title(t.column_id))
-    if attribute == "swimlane":
-        return lambda t: _by_id_or_name(value, t.swimlane_id, "Default swimlane")
+    if attribute == "project":              # TaskProjectFilter
+        if _digits(value) and int(value) < 2147483647:
+            return lambda t: t.project_id == int(value)
+        return lambda t: like(value, state.projects[t.project_id].name)
+    if attribute == "column":               # TaskColumnFilter
+        if _digits(value):
+            return lambda t: t.column_id == int(value)
+        return lambda t: state.column_title(t.column_id) == value
+    if attribute == "swimlane":             # TaskSwimlaneFilter
+        return lambda t: like(value, "Default swimlane")
+    if attribute == "comment":              # TaskCommentFilter
+        return lambda t: any(like(f"%{value}%", c.comment) for c in state.comments.values() if c.task_id == t.id)
     if attribute == "color":
         return lambda t: t.color_id == value.lower()
     return lambda t: False
+
+
+def in_project(value: Any, state: Any) -> Callable[[Any], bool]:
+    """``TaskProjectFilter`` of ``searchTasks``' own ``project_id``: an int, or digits below 2147483647 (a
+    float's string, but not ``true``, which is not less than a number), is the id; anything else is a name
+    ``LIKE`` PHP's string of it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return lambda t: t.project_id == value
+    text = php.bound(value)
+    if text is None:
+        return lambda t: False                             # LIKE NULL
+    if _digits(text) and not isinstance(value, bool) and float(text) < 2147483647:
+        return lambda t: t.project_id == int(text)
+    return lambda t: like(text, state.projects[t.project_id].name)
 
 
 def matcher(query: str, state: Any, current: int) -> Callable[[Any], bool]:

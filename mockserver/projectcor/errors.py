@@ -1,13 +1,70 @@
-"""ProjectCOR errors, one class per documented status, each with its text. The body shape is not documented;
-the vendor's pages recommend, and this mock sends, ``{"message": "..."}``."""
+"""ProjectCOR errors, one class per answer, each with its status, text and body. The vendor's OpenAPI document
+gives three shapes: the attachment service's ``{"status": "ERROR", "code", "message"}``, ``CORCustomError``
+(``{"status": N, "name": "CORCustomError", "code", "message"}``) and the validator's list
+``[{"message", "field", "validation"}]``; where it gives none, the mock sends ``{"message": "..."}`` (what the
+vendor's pages recommend)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from mockserver.vendor import VendorError
 
 
 class CorError(VendorError):
     status, message = 500, "Internal server error"
+
+    def body(self) -> Any:
+        return {"message": self.message}
+
+
+class StorageError(CorError):
+    """``CORErrorResponse`` of the attachment routes; ``errors`` (the per-file failures) when there are some."""
+    code = ""
+
+    def __init__(self, message: str | None = None, errors: list[dict[str, str]] | None = None):
+        super().__init__(message)
+        self.errors = errors
+
+    def body(self) -> Any:
+        body: dict[str, Any] = {"status": "ERROR", "code": self.code, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return body
+
+
+class NothingUploaded(StorageError):
+    """``AttachmentUploadBadRequest``: not one file of the upload could be stored."""
+    status, code, message = 400, "FS001", "Unable to upload any file"
+
+
+class UndefinedAttachment(StorageError):
+    status, code, message = 404, "FS003", "Undefined attachment"
+
+
+class CustomError(CorError):
+    """``CORCustomError``."""
+    code = "AC001"
+
+    def body(self) -> Any:
+        return {"status": self.status, "name": "CORCustomError", "code": self.code, "message": self.message}
+
+
+class TaskIdNotFound(CustomError):
+    """Deleting attachments of a task that does not exist (the document's example)."""
+    status, message = 417, "exists validation failed on taskId"
+
+
+class ValidationFailed(CorError):
+    """The validator's 417 (``ValidationErrorArray``): one rule on one field."""
+    status = 417
+
+    def __init__(self, field: str = "task_id", validation: str = "exists"):
+        super().__init__(f"{validation} validation failed on {field}")
+        self.field, self.validation = field, validation
+
+    def body(self) -> Any:
+        return [{"message": self.message, "field": self.field, "validation": self.validation}]
 
 
 class BadRequest(CorError):
@@ -28,6 +85,10 @@ class ExpiredToken(Unauthorized):
 
 class InvalidClientCredentials(Unauthorized):
     message = "Invalid client credentials"
+
+
+class InvalidUserCredentials(Unauthorized):
+    message = "Invalid email or password"
 
 
 class NotFound(CorError):

@@ -4,6 +4,7 @@ JSON-ready data or a ``Download``; errors are raised."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import uuid
 from datetime import datetime, timezone
@@ -58,6 +59,19 @@ async def refresh_token(call: Call) -> dict[str, Any]:
     return render.token(token, call.state.token_ttl)
 
 
+async def login(call: Call) -> dict[str, Any]:
+    """``POST /v1/auth/login``, form ``email`` and ``password`` (a user of the fixtures with a ``password``):
+    ``AuthResponse``, as the OAuth routes answer."""
+    fields = await _fields(call)
+    email, password = fields.get("email"), fields.get("password")
+    if not isinstance(email, str) or not email or not isinstance(password, str) or not password:
+        raise errors.BadRequest("email and password are required")
+    user = next((u for u in call.state.users.values() if u.email.lower() == email.lower()), None)
+    if user is None or user.password is None or not hmac.compare_digest(user.password, password):
+        raise errors.InvalidUserCredentials()
+    return render.token(call.state.issue(user.id), call.state.token_ttl)
+
+
 def me(call: Call) -> dict[str, Any]:
     assert call.token is not None
     user = call.state.users.get(call.token.user_id)
@@ -68,11 +82,11 @@ def me(call: Call) -> dict[str, Any]:
             "remaining_hours": 8}
 
 
-def _task(call: Call) -> Task:
+def _task(call: Call, missing: type[errors.CorError] = errors.TaskNotFound) -> Task:
     value = call.http.path_params["task_id"]
     task = call.state.tasks.get(int(value)) if ascii_digits(value) else None
     if task is None:
-        raise errors.TaskNotFound()
+        raise missing()
     return task
 
 
@@ -100,8 +114,10 @@ def _size_breach(state: CorState) -> str:
 
 
 async def upload_attachments(call: Call) -> dict[str, Any]:
+    """Every file part stored, but those past the size limit or of a denied extension, which ``errors`` lists;
+    when none is stored, 400 ``FS001``. A task that does not exist is the validator's 417."""
     assert call.token is not None
-    task = _task(call)
+    task = _task(call, errors.ValidationFailed)
     try:
         form = await parse_form(call.http, call.state.blobs, max_file_size=call.state.rules["max_file_size"])
     except MultipartError as exc:
@@ -114,11 +130,11 @@ async def upload_attachments(call: Call) -> dict[str, Any]:
         parts = form.files_named("file") + form.files_named("file[]")
         too_large = [name for field, name in form.oversize if field in ("file", "file[]")]
         if not parts and not too_large:
-            raise errors.BadRequest("file is required")
+            raise errors.NothingUploaded(errors=[])
         parent_id = _optional(fields.get("attachment_parent_id"))
         parent = call.state.attachments.get(int(parent_id)) if parent_id else None
         if parent_id and (parent is None or parent.task_id != task.id):
-            raise errors.AttachmentNotFound(f"Attachment {parent_id} not found on task {task.id}")
+            raise errors.UndefinedAttachment()
     except errors.CorError:
         form.discard()
         raise
@@ -143,6 +159,8 @@ async def upload_attachments(call: Call) -> dict[str, Any]:
         if parent:
             parent = attachment
     form.discard(keep=stored)
+    if not created:
+        raise errors.NothingUploaded(errors=failures)
     return render.upload([_record(call, a) for a in created], len(call.state.task_attachments(task.id)), failures)
 
 
@@ -150,9 +168,55 @@ def _record(call: Call, a: Attachment) -> dict[str, Any]:
     return render.attachment(a, call.http.base_url, call.state.company_id)
 
 
+def _ordered(call: Call, task: Task, order: Any) -> list[Any]:
+    """The task's chains, each once, by ``created_at`` (``{"created_at": "DESC"}`` unless ``order`` says ASC)."""
+    ascending = isinstance(order, dict) and str(order.get("created_at", "DESC")).upper() == "ASC"
+    roots = sorted(call.state.roots(task.id), key=lambda a: (a.created_at, a.id), reverse=not ascending)
+    return [render.detail(a, call.state.latest(a), call.state.users.get(a.user_id), call.http.base_url)
+            for a in roots]
+
+
+def _json_param(text: str | None, name: str) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise errors.BadRequest(f"{name} must be JSON") from None
+
+
 def list_attachments(call: Call) -> Any:
+    """``GET /v1/tasks/{id}/attachments``: each chain once (its newest version in ``currentVersion*``), newest
+    first unless ``order`` says otherwise, paged by ``page`` and ``per_page`` (``perPage`` too), ``total`` an
+    integer."""
     task = _task(call)
-    return _paged(call, [_record(call, a) for a in call.state.task_attachments(task.id)])
+    items = _ordered(call, task, _json_param(call.http.query.get("order"), "order"))
+    return _paged(call, items, per_page_name="per_page", total_as_text=False)
+
+
+async def delete_attachments(call: Call) -> dict[str, Any]:
+    """``DELETE /v1/tasks/{id}/attachments`` with JSON ``attachments`` (an id or a list): each one with its later
+    versions; one that is not the task's is 404 ``FS003`` and nothing goes. ``elements``: the attachments that
+    move up into the client's loaded pages (``lastPage`` of 20) to fill the gaps [INFER: from the field's
+    description]. A task that does not exist: 417 ``CORCustomError``."""
+    task = _task(call, errors.TaskIdNotFound)
+    payload = await _fields(call)
+    wanted = payload.get("attachments")
+    ids = wanted if isinstance(wanted, list) else [wanted]
+    found = [call.state.attachments.get(i) if isinstance(i, int) and not isinstance(i, bool) else None for i in ids]
+    if not ids or any(a is None or a.task_id != task.id for a in found):
+        raise errors.UndefinedAttachment()
+    doomed = {a.id for a in found if a is not None}
+    for a in call.state.task_attachments(task.id):
+        if a.id in doomed or a.attachment_parent_id in doomed:
+            call.state.remove_attachment(a)
+    last_page = payload.get("lastPage")
+    elements: list[Any] = []
+    if isinstance(last_page, int) and not isinstance(last_page, bool) and last_page > 0:
+        loaded = last_page * 20
+        listing = _ordered(call, task, payload.get("order"))
+        elements = listing[max(loaded - len(doomed), 0):loaded]
+    return {"deleted": True, "elements": elements}
 
 
 def download(call: Call) -> Download:
@@ -256,49 +320,88 @@ def list_tasks(call: Call) -> Any:
     return _paged(call, tasks)
 
 
-def _paged(call: Call, items: list[Any]) -> Any:
-    """The documented wrapper (``perPage`` at most 50), or every item bare with ``page=false``."""
+def _paged(call: Call, items: list[Any], per_page_name: str = "perPage", total_as_text: bool = True) -> Any:
+    """The documented wrapper (at most 50 a page), or every item bare with ``page=false``."""
     q = call.http.query
     if q.get("page") == "false":
         return items
     try:
         page_number = int(q.get("page", "1"))
-        per_page = min(int(q.get("perPage", "20")), MAX_PER_PAGE)
+        per_page = min(int(q.get(per_page_name) or q.get("perPage") or "20"), MAX_PER_PAGE)
     except ValueError:
-        raise errors.BadRequest("page and perPage must be whole numbers") from None
+        raise errors.BadRequest(f"page and {per_page_name} must be whole numbers") from None
     if page_number < 1 or per_page < 1:
-        raise errors.BadRequest("page and perPage must be positive")
-    return render.page(items, page_number, per_page)
+        raise errors.BadRequest(f"page and {per_page_name} must be positive")
+    return render.page(items, page_number, per_page, total_as_text)
 
 
 def get_task(call: Call) -> dict[str, Any]:
     return render.task(_task(call))
 
 
-async def create_task(call: Call) -> Created:
-    """``POST /v1/tasks`` (JSON or form): ``title`` and ``project_id`` required; ``status`` one of the four,
-    ``priority`` 0-3, ``deadline`` a date or date-time."""
-    fields = await _fields(call)
+def _task_fields(fields: dict[str, Any], task: Task | None) -> dict[str, Any]:
+    """``TaskInput``/``TaskUpdateInput``: ``title`` required; ``project_id`` a number; ``status`` one of the
+    four, ``priority`` 0-3, ``deadline`` a date or date-time, ``archived`` a boolean; what is not sent stays."""
     title = str(fields.get("title") or "").strip()
-    project = str(fields.get("project_id", ""))
     if not title:
         raise errors.BadRequest("title is required")
-    if not ascii_digits(project):
-        raise errors.BadRequest("project_id is required and must be a number")
-    status = fields.get("status") or "nueva"
-    if status not in TASK_STATUSES:
-        raise errors.BadRequest(f"status must be one of {', '.join(TASK_STATUSES)}")
-    priority = str(fields.get("priority", 1))
-    if priority not in ("0", "1", "2", "3"):
-        raise errors.BadRequest("priority must be 0, 1, 2 or 3")
-    deadline = fields.get("deadline")
-    if deadline is not None and not _moment(str(deadline)):
-        raise errors.BadRequest("deadline must be a date (YYYY-MM-DD) or an ISO 8601 date-time")
+    values: dict[str, Any] = {"title": title}
+    if fields.get("project_id") not in (None, ""):
+        project = str(fields["project_id"])
+        if not ascii_digits(project):
+            raise errors.BadRequest("project_id must be a number")
+        values["project_id"] = int(project)
+    if "status" in fields or task is None:
+        status = fields.get("status") or "nueva"
+        if status not in TASK_STATUSES:
+            raise errors.BadRequest(f"status must be one of {', '.join(TASK_STATUSES)}")
+        values["status"] = status
+    if "priority" in fields or task is None:
+        priority = str(fields.get("priority", 1))
+        if priority not in ("0", "1", "2", "3"):
+            raise errors.BadRequest("priority must be 0, 1, 2 or 3")
+        values["priority"] = int(priority)
+    if fields.get("deadline") is not None:
+        deadline = _moment(str(fields["deadline"]))
+        if deadline is None:
+            raise errors.BadRequest("deadline must be a date (YYYY-MM-DD) or an ISO 8601 date-time")
+        values["deadline"] = deadline
+    if "description" in fields or task is None:
+        values["description"] = str(fields.get("description") or "")
+    if "archived" in fields:
+        archived = fields["archived"]
+        if archived not in (True, False, "true", "false", "1", "0"):
+            raise errors.BadRequest("archived must be a boolean")
+        values["archived"] = archived in (True, "true", "1")
+    return values
+
+
+async def create_task(call: Call) -> Created:
+    """``POST /v1/tasks`` (JSON or form): ``TaskInput``, ``title`` required, ``project_id`` not."""
+    values = _task_fields(await _fields(call), None)
     assert call.token is not None
-    task = call.state.add_task(title, int(project), description=str(fields.get("description") or ""),
-                               status=status, priority=int(priority), created_by=call.token.user_id,
-                               deadline=None if deadline is None else _moment(str(deadline)))
+    title, project_id = values.pop("title"), values.pop("project_id", None)
+    task = call.state.add_task(title, project_id, created_by=call.token.user_id, **values)
     return Created(render.task(task), call.state.task_create_status)
+
+
+async def update_task(call: Call) -> dict[str, Any]:
+    """``PUT /v1/tasks/{id}``: ``TaskUpdateInput`` (``title`` required); the task as it is now."""
+    task = _task(call)
+    for name, value in _task_fields(await _fields(call), task).items():
+        setattr(task, name, value)
+    if task.project_id is not None:
+        call.state.projects.setdefault(task.project_id, f"Project {task.project_id}")
+    task.updated_at = call.state.clock.now()
+    return render.task(task)
+
+
+def search_tasks(call: Call) -> list[Any]:
+    """``GET /v1/tasks/search-by-title/{title}``: an array of the tasks whose title holds it, in any case
+    [INFER: a part of the title, as the list's ``title`` filter]."""
+    needle = call.http.path_params["title"].lower()
+    return [render.task(t) for t in sorted(call.state.tasks.values(), key=lambda t: t.id)
+            if needle in t.title.lower()]
 
 
 def _moment(text: str) -> str | None:
@@ -316,13 +419,13 @@ def delete_task(call: Call) -> None:
     call.state.remove_task(_task(call))
 
 
-def project_attachments(call: Call) -> Any:
-    """``GET /v1/projects/{project_id}/attachments``: the attachments of the project's tasks (inferred), by id,
-    paged as every list."""
+def project_attachments(call: Call) -> list[Any]:
+    """``GET /v1/projects/{project_id}/attachments``: an array of ``Attachment`` (``id``, ``name``, ``url``,
+    ``type``, ``created_at``), those of the project's tasks, by id [INFER: which ones, and their order]."""
     value = call.http.path_params["project_id"]
     project_id = int(value) if ascii_digits(value) else None
     if project_id not in call.state.projects:
         raise errors.ProjectNotFound()
     tasks = [t.id for t in call.state.tasks.values() if t.project_id == project_id]
     items = sorted((a for task_id in tasks for a in call.state.task_attachments(task_id)), key=lambda a: a.id)
-    return _paged(call, [_record(call, a) for a in items])
+    return [render.project_attachment(a, call.http.base_url) for a in items]

@@ -51,6 +51,7 @@ class User:
     last_name: str
     email: str
     role_id: int = 3
+    password: str | None = None           # for POST /v1/auth/login
 
 
 @dataclass
@@ -63,7 +64,9 @@ class Task:
     priority: int = 1
     deadline: str | None = None
     created_by: int | None = None
+    archived: bool = False
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    updated_at: datetime | None = None
 
 
 @dataclass
@@ -106,7 +109,8 @@ class CorState:
         for u in fixture.get("users", []):
             first, _, last = (u.get("name") or fake.name()).partition(" ")
             self.users[u["id"]] = User(u["id"], u.get("first_name", first), u.get("last_name", last),
-                                       u.get("email") or fake.email(f"{first} {last}"), u.get("role_id", 3))
+                                       u.get("email") or fake.email(f"{first} {last}"), u.get("role_id", 3),
+                                       u.get("password"))
         self.tasks = {t["id"]: Task(t["id"], t.get("title") or fake.title(4), t.get("project_id"),
                                     created_at=self.clock.now()) for t in fixture.get("tasks", [])}
         self.projects: dict[int, str] = {p["id"]: p.get("name") or fake.title(2) for p in fixture.get("projects", [])}
@@ -165,12 +169,13 @@ class CorState:
         return code
 
     # -- tasks ----------------------------------------------------------------------------------------------------
-    def add_task(self, title: str, project_id: int, **fields: Any) -> Task:
+    def add_task(self, title: str, project_id: int | None, **fields: Any) -> Task:
         self.next_task_id = self.ids.take("task", self.next_task_id)
         task = Task(self.next_task_id, title, project_id, created_at=self.clock.now(), **fields)
         self.next_task_id += 1
         self.tasks[task.id] = task
-        self.projects.setdefault(project_id, f"Project {project_id}")
+        if project_id is not None:
+            self.projects.setdefault(project_id, f"Project {project_id}")
         return task
 
     def remove_task(self, task: Task) -> None:
@@ -193,6 +198,20 @@ class CorState:
         self.chains[root] = max(self.chains.get(root, 0), attachment.version)
         return attachment
 
+    def remove_attachment(self, attachment: Attachment) -> None:
+        self.attachments.pop(attachment.id, None)
+        self.by_task.get(attachment.task_id, {}).pop(attachment.id, None)
+        self.blobs.delete(attachment.blob.key)
+
+    def roots(self, task_id: int) -> list[Attachment]:
+        """The task's attachments but the later versions of one (a list shows each chain once)."""
+        return [a for a in self.task_attachments(task_id) if a.attachment_parent_id is None]
+
+    def latest(self, root: Attachment) -> Attachment:
+        """The newest version of ``root``'s chain (itself when it has none)."""
+        chain = [a for a in self.task_attachments(root.task_id) if a.attachment_parent_id == root.id]
+        return max(chain, key=lambda a: a.version, default=root)
+
     def next_version(self, parent: Attachment) -> int:
         root = parent.attachment_parent_id or parent.id
         return self.chains[root] + 1
@@ -202,7 +221,9 @@ class CorState:
         first = self.clients[0] if self.clients else None
         return {"api_key": first.api_key if first else None,
                 "client_secret": first.client_secret if first else None,
-                "task_ids": sorted(self.tasks)}
+                "task_ids": sorted(self.tasks),
+                "users": [{"id": u.id, "email": u.email, "password": u.password} for u in self.users.values()
+                          if u.password]}
 
     def snapshot(self) -> dict[str, Any]:
         return {

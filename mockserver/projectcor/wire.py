@@ -1,5 +1,5 @@
 """ProjectCOR on the wire: Bearer access tokens on the operations that need one, JSON as Node's
-``JSON.stringify`` writes it, and errors as ``{"message": ...}``."""
+``JSON.stringify`` writes it, and errors in the shape of each (``errors``)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ class Wire(RouteWire):
         return self.error(exchange, errors.PayloadTooLarge())
 
     def error(self, exchange: Exchange, exc: VendorError) -> Response:
-        response = json_response({"message": exc.message}, exc.status)
+        body = exc.body() if isinstance(exc, errors.CorError) else {"message": exc.message}
+        response = json_response(body, exc.status)
         response.headers.update(exc.headers)
         return response
 

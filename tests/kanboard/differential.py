@@ -61,7 +61,8 @@ HOSTILE = [1.0, 1.5, True, False, None, [1], {"a": 1}, "1abc", " 1", "1e0", -1, 
 QUERIES = ["status:open", "status:closed", "status:all", "t", "task", "TASK", "assignee:nobody", "assignee:anybody",
            "assignee:me", "assignee:u1", 'assignee:"u2"', "#1", "1", "id:2", "ref:R*", "ref:none", "reference:r1",
            "title:x status:open", "x%", "_", "column:Backlog", "column:Ready", "swimlane:default", "color:yellow",
-           "description:d", "project:P", "due:today", "status: open", "", "creator:me", "t status:closed"]
+           "description:d", "project:P", "due:today", "status: open", "", "creator:me", "t status:closed",
+           "project:p%", "swimlane:default%", "swimlane:1", "column:backlog", "column:1", "comment:c", "comment:ü"]
 
 
 def _image(rng: random.Random) -> bytes:
@@ -135,6 +136,22 @@ def calls(rng: random.Random, ids: dict[str, list[Any]]) -> list[tuple[str, Any]
         lambda: ("getMe", None),
         lambda: ("getMyProjects", None),
         lambda: ("getMyProjectsList", None),
+        lambda: ("createComment", {"task_id": some("task"), "user_id": rng.choice([0, 1, *ids["user"][:3], "1", None]),
+                                   "content": rng.choice(["c", "ü text", "", 0, ["x"], None]),
+                                   **({"reference": rng.choice(["r", "", None, "x" * 192, ["x"]])}
+                                      if rng.random() < 0.3 else {}),
+                                   **({"visibility": rng.choice(["app-user", "app-manager", "app-admin", "nope",
+                                                                 True, 1, None])} if rng.random() < 0.4 else {})}),
+        lambda: ("getComment", [some("comment")]),
+        lambda: ("getAllComments", [some("task")]),
+        lambda: ("updateComment", [some("comment"), rng.choice(["changed", "", None, 5, True])]),
+        lambda: ("removeComment", [some("comment")]),
+        lambda: ("saveTaskMetadata", [some("task"), rng.choice([{"k": "v"}, {"k": 1, "z": None}, ["a", "b"], {},
+                                                                 {"n": True, "f": 1.5, "a": ["x"]}, "str", None,
+                                                                 {"k": "0"}])]),
+        lambda: ("getTaskMetadata", [some("task")]),
+        lambda: ("getTaskMetadataByName", [some("task"), rng.choice(["k", "z", "0", "n", "nope", None, 0])]),
+        lambda: ("removeTaskMetadata", [some("task"), rng.choice(["k", "z", "0", "nope", None])]),
     ]
     return [rng.choice(makers)() for _ in range(rng.randrange(3, 12))]
 
@@ -167,7 +184,7 @@ def main() -> int:
     mock_url = mock.stdout.readline().strip() if mock.stdout else ""
     auth = (("jsonrpc", TOKEN))
     rng = random.Random(args.seed)
-    ids: dict[str, list[Any]] = {"project": [], "task": [], "file": [], "user": []}
+    ids: dict[str, list[Any]] = {"project": [], "task": [], "file": [], "user": [], "comment": []}
     users: dict[int, str] = {}
     total = mismatched = 0
     try:
@@ -192,7 +209,7 @@ def main() -> int:
                                 print("   ", line)
                     result = a.json().get("result") if a.content else None
                     kind = {"createProject": "project", "createTask": "task", "createTaskFile": "file",
-                            "createUser": "user"}.get(method)
+                            "createUser": "user", "createComment": "comment"}.get(method)
                     if kind and isinstance(result, int) and not isinstance(result, bool) and result > 0:
                         ids[kind].append(result)
                         if kind == "user":

@@ -189,3 +189,45 @@ def test_search_reference_identifier_update_and_users_through_the_client(app_cli
     assert me["username"] == "member" and "password" not in me and me["is_ldap_user"] is False
     with pytest.raises(kanboard.ClientError):
         member.get_all_users()                                      # an app-admin procedure
+
+
+def test_comments_and_task_metadata_through_the_client(taskmock, app_client):
+    """What an integration writes beside a task's files: a comment naming the file, and its own ids in the task's
+    metadata; Kanboard's rules for who may write, see and change them."""
+    member, viewer = user_client(taskmock, "member"), user_client(taskmock, "viewer")
+    member_id = member.get_me()["id"]
+    mine = member.create_comment(task_id=1, user_id=member_id, content="report.pdf attached")
+    assert isinstance(mine, int)
+    assert member.create_comment(task_id=1, user_id=0, content="as someone else") is False
+    assert member.create_comment(task_id=1, user_id=member_id, content="x", visibility="app-manager") is False
+    hidden = app_client.create_comment(task_id=1, user_id=0, content="for managers", visibility="app-manager")
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.create_comment(task_id=1, user_id=viewer.get_me()["id"], content="viewers only read")
+
+    record = viewer.get_comment(comment_id=mine)
+    assert (record["comment"], record["username"], record["task_id"]) == ("report.pdf attached", "member", 1)
+    assert [c["id"] for c in app_client.get_all_comments(task_id=1)] == [mine, hidden]
+    assert [c["id"] for c in viewer.get_all_comments(task_id=1)] == [mine]          # app-user: no manager comments
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.get_comment(comment_id=hidden)
+    assert member.update_comment(id=mine, content="report.pdf, second version") is True
+    assert app_client.get_comment(comment_id=mine)["comment"] == "report.pdf, second version"
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        member.update_comment(id=hidden, content="x")                       # a comment his role may not see
+    assert app_client.update_comment(id=mine, content="by the app") is True and member.update_comment(
+        id=mine, content="report.pdf, second version") is True
+    assert [t["nb_comments"] for t in app_client.search_tasks(project_id=1, query="comment:second")] == [2]
+    assert member.remove_comment(comment_id=mine) is True
+    assert app_client.get_comment(comment_id=mine) is None
+
+    assert member.save_task_metadata(task_id=1, values={"external_id": "EXT-7", "synced": 1}) is True
+    assert viewer.get_task_metadata(task_id=1) == {"external_id": "EXT-7", "synced": "1"}
+    assert viewer.get_task_metadata_by_name(task_id=1, name="external_id") == "EXT-7"
+    assert viewer.get_task_metadata_by_name(task_id=1, name="nothing") == ""
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.save_task_metadata(task_id=1, values={"x": "y"})
+    assert app_client.save_task_metadata(task_id=999, values={"x": "y"}) is False
+    assert member.remove_task_metadata(task_id=1, name="synced") is True
+    assert member.remove_task_metadata(task_id=1, name="synced") is False
+    assert app_client.remove_task(task_id=1) is True
+    assert app_client.get_task_metadata(task_id=1) == {} and app_client.get_all_comments(task_id=1) == []

@@ -1,5 +1,6 @@
 """ProjectCOR over real HTTP: tokens, multipart uploads of several files with per-file errors, versions, the
-paginated list, and the bytes behind each ``url``."""
+paginated list of chains, deleting, and the bytes behind each ``url``; each answer and error in the shape of the
+vendor's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def test_several_files_some_refused_by_the_rules(client, taskmock):
     first = body["files"][0]
     assert (first["available"], first["status"], first["token"], first["created_from"], first["version"],
             first["task_log_id"], first["media_type"], first["file_type"], first["size"]) == (
-        False, "pending", "s-1", "rework", 1, 7001, "application/pdf", "pdf", 10)
+        False, "pending", "s-1", "rework", 1, 7001, "pdf", "pdf", 10)
+    assert (first["source"], first["type"], first["parent_id"]) == ("S3", "tasks", 7001)
     blob_files = list(taskmock.app.state.runtime.blobs.root.iterdir())
     assert len(blob_files) == 2                               # the refused file's bytes were not kept
 
@@ -118,7 +120,16 @@ def test_versions_count_up_from_a_parent(client):
     assert (v3["version"], v3["attachment_parent_id"]) == (3, root)
     other_task = client.post("/v1/tasks/7002/attachments", data={"attachment_parent_id": str(root)},
                              files={"file": ("plan.txt", b"x", "text/plain")})
-    assert other_task.status_code == 404
+    assert (other_task.status_code, other_task.json()) == (404, {"status": "ERROR", "code": "FS003",
+                                                                 "message": "Undefined attachment"})
+
+    # the list shows the chain once, at its root, the newest version in currentVersion*
+    [listed] = client.get("/v1/tasks/7001/attachments").json()["data"]
+    assert (listed["id"], listed["version"], listed["currentVersion"], listed["currentVersionId"]) == (
+        root, 1, 3, v3["id"])
+    assert listed["currentVersionData"]["id"] == v3["id"] and httpx.get(
+        listed["currentVersionData"]["url"]).content == b"v3"
+    assert listed["user"]["id"] == 61 and listed["parent_type"] == "tasks"
 
 
 @pytest.mark.parametrize("fields", [{"status": "done"}, {"created_from": "email"}, {"available": "maybe"},
@@ -126,13 +137,19 @@ def test_versions_count_up_from_a_parent(client):
 def test_enum_and_type_breaches_are_400(client, fields):
     response = client.post("/v1/tasks/7001/attachments", data=fields, files={"file": ("a.txt", b"a", "text/plain")})
     assert response.status_code == 400 and response.json()["message"]
-    assert client.get("/v1/tasks/7001/attachments").json()["total"] == "0"
+    assert client.get("/v1/tasks/7001/attachments").json()["total"] == 0
 
 
-def test_no_file_unknown_task_and_a_broken_body(client):
-    assert client.post("/v1/tasks/7001/attachments", data={"status": "pending"},
-                       files={"other": ("a", b"a", "x/y")}).status_code == 400
-    assert client.post("/v1/tasks/999/attachments", files={"file": ("a", b"a", "x/y")}).status_code == 404
+def test_nothing_stored_unknown_task_and_a_broken_body(client):
+    none = client.post("/v1/tasks/7001/attachments", data={"status": "pending"}, files={"other": ("a", b"a", "x/y")})
+    assert (none.status_code, none.json()) == (400, {"status": "ERROR", "code": "FS001",
+                                                     "message": "Unable to upload any file", "errors": []})
+    refused = client.post("/v1/tasks/7001/attachments", files={"file": ("run.exe", b"MZ")})
+    assert (refused.status_code, refused.json()["code"], refused.json()["errors"]) == (
+        400, "FS001", [{"filename": "run.exe", "message": "Invalid file extension: .exe"}])
+    unknown = client.post("/v1/tasks/999/attachments", files={"file": ("a", b"a", "x/y")})
+    assert (unknown.status_code, unknown.json()) == (417, [{"message": "exists validation failed on task_id",
+                                                            "field": "task_id", "validation": "exists"}])
     truncated = client.post("/v1/tasks/7001/attachments", content=b"--b\r\nContent-Disposition: form-data; "
                             b'name="file"; filename="a.txt"\r\n\r\nhalf a file',
                             headers={"Content-Type": "multipart/form-data; boundary=b"})
@@ -140,15 +157,18 @@ def test_no_file_unknown_task_and_a_broken_body(client):
     assert client.post("/v1/tasks/7001/attachments", json={"file": "x"}).status_code == 400
 
 
-def test_the_list_is_paginated(client):
+def test_the_list_is_paginated_newest_first(client, taskmock):
     for i in range(5):
         client.post("/v1/tasks/7001/attachments", files={"file": (f"f{i}.txt", b"x", "text/plain")})
-    first = client.get("/v1/tasks/7001/attachments", params={"perPage": 2}).json()
-    assert (first["total"], first["perPage"], first["page"], first["lastPage"]) == ("5", 2, 1, 3)
-    assert [f["name"] for f in first["data"]] == ["f0.txt", "f1.txt"]
-    last = client.get("/v1/tasks/7001/attachments", params={"perPage": 2, "page": 3}).json()
-    assert [f["name"] for f in last["data"]] == ["f4.txt"]
-    assert client.get("/v1/tasks/7001/attachments", params={"perPage": 500}).json()["perPage"] == 50
+        taskmock.advance(1)
+    first = client.get("/v1/tasks/7001/attachments", params={"per_page": 2}).json()
+    assert (first["total"], first["perPage"], first["page"], first["lastPage"]) == (5, 2, 1, 3)
+    assert [f["name"] for f in first["data"]] == ["f4.txt", "f3.txt"]
+    last = client.get("/v1/tasks/7001/attachments", params={"per_page": 2, "page": 3}).json()
+    assert [f["name"] for f in last["data"]] == ["f0.txt"]
+    oldest = client.get("/v1/tasks/7001/attachments", params={"perPage": 2, "order": '{"created_at": "ASC"}'})
+    assert [f["name"] for f in oldest.json()["data"]] == ["f0.txt", "f1.txt"]
+    assert client.get("/v1/tasks/7001/attachments", params={"per_page": 500}).json()["perPage"] == 50
     assert len(client.get("/v1/tasks/7001/attachments", params={"page": "false"}).json()) == 5
     assert client.get("/v1/tasks/7001/attachments", params={"page": "x"}).status_code == 400
     assert client.get("/v1/tasks/999/attachments").status_code == 404
@@ -184,3 +204,29 @@ def test_a_name_with_url_characters_after_its_last_dot_still_downloads(client, n
     stored = client.post("/v1/tasks/7001/attachments", files={"file": (name, data)}).json()["files"][0]
     assert stored["name"] == name
     assert httpx.get(stored["url"]).content == data
+
+
+def test_deleting_attachments(client, taskmock):
+    ids = []
+    for i in range(22):
+        ids.append(client.post("/v1/tasks/7001/attachments", files={"file": (f"d{i}.txt", b"x")}).json()["files"][0]["id"])
+        taskmock.advance(1)
+    version = client.post("/v1/tasks/7001/attachments", data={"attachment_parent_id": str(ids[0])},
+                          files={"file": ("d0.txt", b"y")}).json()["files"][0]
+    gone = client.request("DELETE", "/v1/tasks/7001/attachments", json={"attachments": ids[0]})
+    assert gone.json() == {"deleted": True, "elements": []}
+    assert httpx.get(version["url"]).status_code == 404                       # its versions went with it
+    # newest first, 20 a page: a client showing page 1 (d21..d2) deletes two there and gets what moves up into
+    # it: d1, the one attachment left below
+    refill = client.request("DELETE", "/v1/tasks/7001/attachments",
+                            json={"attachments": [ids[21], ids[20]], "lastPage": 1}).json()
+    assert refill["deleted"] is True and [e["id"] for e in refill["elements"]] == [ids[1]]
+    assert len(client.get("/v1/tasks/7001/attachments").json()["data"]) == 19
+
+    missing = client.request("DELETE", "/v1/tasks/7001/attachments", json={"attachments": [ids[1], 999]})
+    assert (missing.status_code, missing.json()) == (404, {"status": "ERROR", "code": "FS003",
+                                                           "message": "Undefined attachment"})
+    assert client.get("/v1/tasks/7001/attachments").json()["total"] == 19          # nothing went
+    no_task = client.request("DELETE", "/v1/tasks/999/attachments", json={"attachments": [ids[1]]})
+    assert (no_task.status_code, no_task.json()) == (417, {"status": 417, "name": "CORCustomError", "code": "AC001",
+                                                           "message": "exists validation failed on taskId"})

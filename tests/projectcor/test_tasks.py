@@ -65,14 +65,13 @@ def test_find_a_task_work_on_it_and_delete_it(client):
                          files=[("file", ("notes.txt", b"draft", "text/plain")), ("file", ("x.exe", b"MZ", None))])
     assert upload.json()["files_q"] == 1 and [e["filename"] for e in upload.json()["errors"]] == ["x.exe"]
     by_project = client.get("/v1/projects/8001/attachments").json()
-    assert [a["originalname"] for a in by_project["data"]] == ["notes.txt"]
-    assert by_project["data"][0]["task_log_id"] == task["id"]
-    url = by_project["data"][0]["url"]
+    assert [(a["name"], a["type"]) for a in by_project] == [("notes.txt", "txt")]
+    url = by_project[0]["url"]
     assert client.get(url).content == b"draft"
     assert client.delete(f"/v1/tasks/{task['id']}").status_code == 204
     assert client.get(f"/v1/tasks/{task['id']}").status_code == 404
     assert client.get(url).status_code == 404                       # its files went with it
-    assert client.get("/v1/projects/8001/attachments").json()["data"] == []
+    assert client.get("/v1/projects/8001/attachments").json() == []
     assert client.get("/v1/projects/999/attachments").json() == {"message": "Project not found"}
 
 
@@ -85,7 +84,7 @@ def test_task_lists_page_and_refuse_what_they_cannot_read(client):
     assert (second["total"], second["page"], second["lastPage"]) == ("5", 2, 3)
     assert [t["id"] for t in second["data"]] == [t["id"] for t in every[2:4]]
     assert client.get("/v1/tasks", params={"filters": "{not json"}).status_code == 400
-    for bad in ({"project_id": 8001}, {"title": "x"}, {"title": "x", "project_id": 8001, "status": "done"},
+    for bad in ({"project_id": 8001}, {"title": "x", "project_id": "abc"}, {"title": "x", "project_id": 8001, "status": "done"},
                 {"title": "x", "project_id": 8001, "priority": 7}, {"title": "x", "project_id": 8001,
                                                                     "deadline": "someday"}):
         refused = client.post("/v1/tasks", json=bad)
@@ -96,3 +95,34 @@ def test_the_undocumented_choices_are_switchable(taskmock, client):
     taskmock.options("projectcor", task_create_status=201, unknown_filter="400")
     assert client.post("/v1/tasks", json={"title": "x", "project_id": 8001}).status_code == 201
     assert client.get("/v1/tasks", params={"filters": json.dumps({"pm": 61})}).status_code == 400
+
+
+def test_update_search_and_a_task_without_a_project(client):
+    """``TaskInput`` needs a title alone; ``PUT`` takes ``TaskUpdateInput`` (title required, the rest when sent);
+    ``search-by-title`` answers an array."""
+    loose = client.post("/v1/tasks", json={"title": "Loose end"}).json()
+    assert loose["project_id"] is None and loose["archived"] is False
+    updated = client.put(f"/v1/tasks/{loose['id']}", json={"title": "Tied end", "project_id": 8001,
+                                                            "status": "finalizada", "archived": True})
+    assert updated.status_code == 200
+    body = updated.json()
+    assert (body["title"], body["project_id"], body["status"], body["archived"], body["priority"]) == (
+        "Tied end", 8001, "finalizada", True, 1)
+    assert client.get(f"/v1/tasks/{loose['id']}").json() == body
+    assert client.put(f"/v1/tasks/{loose['id']}", json={"status": "nueva"}).status_code == 400   # no title
+    assert client.put("/v1/tasks/999", json={"title": "x"}).status_code == 404
+    assert [t["id"] for t in client.get("/v1/tasks/search-by-title/TIED").json()] == [loose["id"]]
+    assert client.get("/v1/tasks/search-by-title/nothing-like-it").json() == []
+
+
+def test_user_credentials_login(taskmock):
+    """``POST /v1/auth/login`` with a form: a token pair for that user, as the OAuth routes answer."""
+    user = taskmock.projectcor.users[0]
+    answer = httpx.post(f"{taskmock.url}/v1/auth/login", data={"email": user["email"], "password": user["password"]})
+    assert answer.status_code == 200 and set(answer.json()) == {"access_token", "token_type", "expires_in",
+                                                                "refresh_token"}
+    me = httpx.get(f"{taskmock.url}/v1/me", headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
+    assert me.json()["email"] == user["email"]
+    wrong = httpx.post(f"{taskmock.url}/v1/auth/login", data={"email": user["email"], "password": "nope"})
+    assert (wrong.status_code, wrong.json()) == (401, {"message": "Invalid email or password"})
+    assert httpx.post(f"{taskmock.url}/v1/auth/login", data={"email": user["email"]}).status_code == 400
