@@ -124,6 +124,7 @@ class CorState:
         self.attachments: dict[int, Attachment] = {}
         self.by_task: dict[int, dict[int, Attachment]] = {}                   # task -> its attachments by id
         self.chains: dict[int, int] = {}                                      # chain root -> highest version
+        self.newest: dict[int, Attachment] = {}                               # chain root -> its newest version
         self.next_id = fixture.get("first_attachment_id", 1)
 
     def now(self) -> float:
@@ -182,6 +183,8 @@ class CorState:
         for attachment in self.task_attachments(task.id):
             self.attachments.pop(attachment.id, None)
             self.blobs.delete(attachment.blob.key)
+            self.newest.pop(attachment.id, None)
+            self.chains.pop(attachment.id, None)
         self.by_task.pop(task.id, None)
         del self.tasks[task.id]
 
@@ -196,12 +199,21 @@ class CorState:
         self.by_task.setdefault(attachment.task_id, {})[attachment.id] = attachment
         root = attachment.attachment_parent_id or attachment.id
         self.chains[root] = max(self.chains.get(root, 0), attachment.version)
+        if root not in self.newest or attachment.version >= self.newest[root].version:
+            self.newest[root] = attachment
         return attachment
 
     def remove_attachment(self, attachment: Attachment) -> None:
         self.attachments.pop(attachment.id, None)
         self.by_task.get(attachment.task_id, {}).pop(attachment.id, None)
         self.blobs.delete(attachment.blob.key)
+        root = attachment.attachment_parent_id or attachment.id
+        if self.newest.get(root) is attachment:
+            del self.newest[root]
+            rest = [a for a in self.task_attachments(attachment.task_id)
+                    if (a.attachment_parent_id or a.id) == root]
+            if rest:
+                self.newest[root] = max(rest, key=lambda a: a.version)
 
     def roots(self, task_id: int) -> list[Attachment]:
         """The task's attachments but the later versions of one (a list shows each chain once)."""
@@ -209,8 +221,7 @@ class CorState:
 
     def latest(self, root: Attachment) -> Attachment:
         """The newest version of ``root``'s chain (itself when it has none)."""
-        chain = [a for a in self.task_attachments(root.task_id) if a.attachment_parent_id == root.id]
-        return max(chain, key=lambda a: a.version, default=root)
+        return self.newest.get(root.id, root)
 
     def next_version(self, parent: Attachment) -> int:
         root = parent.attachment_parent_id or parent.id
