@@ -95,7 +95,7 @@ def test_a_file_goes_back_to_an_earlier_version(b24, https):
     root = int(b24.disk.storage.get_list(filter={"ENTITY_TYPE": "user"}).result[0]["ROOT_OBJECT_ID"])
     file_id = b24.disk.folder.upload_file(root, data={"NAME": "plan.txt"}, file_content=["plan.txt", b64(b"one")]
                                           ).result["ID"]
-    b24.disk.file.upload_version(file_id, ["plan.txt", b64(b"two")]).result
+    assert b24.disk.file.upload_version(file_id, ["plan.txt", b64(b"two")]).result["GLOBAL_CONTENT_VERSION"] == "2"
     versions = b24.disk.file.get_versions(file_id).result
     first = next(v for v in versions if v["GLOBAL_CONTENT_VERSION"] == "1")
     restored = b24.disk.file.restore_from_version(file_id, int(first["ID"])).result
