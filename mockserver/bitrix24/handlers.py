@@ -596,6 +596,18 @@ def _comment_task(call: Call, params: dict[str, Any]) -> Task:
     return task
 
 
+def _comment_files(call: Call, fields: dict[str, Any], author: Any) -> list[DiskObject]:
+    """``UF_FORUM_MESSAGE_DOC``: Drive files as ``nNNN``, each one the author may read, else "File not found"."""
+    files = []
+    for item in as_list(fields.get("UF_FORUM_MESSAGE_DOC")) or []:
+        text = str(item).strip()
+        obj = call.state.objects.get(as_int(text[1:]) or 0) if text[:1].lower() == "n" else None
+        if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(author, obj):
+            raise errors.CoreError("File not found")
+        files.append(obj)
+    return files
+
+
 def commentitem_add(call: Call, params: dict[str, Any]) -> int:
     """``task.commentitem.add``: ``POST_MESSAGE`` required; ``AUTHOR_ID`` any user (as the docs warn);
     ``UF_FORUM_MESSAGE_DOC`` Drive files as ``nNNN``, each one the author may read, else "File not found"."""
@@ -609,13 +621,7 @@ def commentitem_add(call: Call, params: dict[str, Any]) -> int:
     if not message:
         raise errors.CoreError("Comment text is not specified")
     author = call.state.users.get(as_int(fields.get("AUTHOR_ID")) or call.user.id) or call.user
-    files = []
-    for item in as_list(fields.get("UF_FORUM_MESSAGE_DOC")) or []:
-        text = str(item).strip()
-        obj = call.state.objects.get(as_int(text[1:]) or 0) if text[:1].lower() == "n" else None
-        if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(author, obj):
-            raise errors.CoreError("File not found")
-        files.append(obj)
+    files = _comment_files(call, fields, author)
     comment = call.state.add_comment(task, author, message)
     for obj in files:
         call.state.attach(task, obj, author, comment)
@@ -650,13 +656,7 @@ def commentitem_update(call: Call, params: dict[str, Any]) -> bool:
         raise errors.CommentTextMissing()
     author = call.state.users.get(comment.author_id) or call.user
     if "UF_FORUM_MESSAGE_DOC" in fields:
-        wanted = []
-        for item in as_list(fields.get("UF_FORUM_MESSAGE_DOC")) or []:
-            text = str(item).strip()
-            obj = call.state.objects.get(as_int(text[1:]) or 0) if text[:1].lower() == "n" else None
-            if obj is None or obj.type != "file" or obj.deleted_type or not call.state.can_read(author, obj):
-                raise errors.CoreError("File not found")
-            wanted.append(obj)
+        wanted = _comment_files(call, fields, author)
         task = call.state.tasks[comment.task_id]
         kept = {call.state.attachments[a].object_id: a for a in comment.attachments}
         for object_id, attachment_id in kept.items():

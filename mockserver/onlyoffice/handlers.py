@@ -296,31 +296,28 @@ TASK_STATUSES = {"notaccept": 0, "open": 1, "closed": 2, "disable": 3, "unclassi
 TASK_PRIORITIES = {"low": -1, "normal": 0, "high": 1}
 
 
-def _priority(call: Call) -> int | None:
-    """``priority`` (TaskPriority) by name or number, kept within low..high; None when missing."""
-    text = (call.params.text("priority") or "").strip().lower()
+def _enum(call: Call, name: str, names: dict[str, int], type_name: str) -> int | None:
+    """A .NET enum parameter by name (any case) or number; None when missing; what the binder cannot convert is
+    400."""
+    text = (call.params.text(name) or "").strip().lower()
     if not text:
         return None
-    if text in TASK_PRIORITIES:
-        return TASK_PRIORITIES[text]
-    try:
-        return max(-1, min(1, int32(text)))
-    except ValueError:
-        raise errors.InvalidArguments(f"Cannot convert '{text}' to TaskPriority for parameter 'priority'.") \
-            from None
-
-
-def _task_status(call: Call) -> int | None:
-    """``status`` by name or number (None when missing); what the binder cannot convert is 400."""
-    text = (call.params.text("status") or "").strip().lower()
-    if not text:
-        return None
-    if text in TASK_STATUSES:
-        return TASK_STATUSES[text]
+    if text in names:
+        return names[text]
     try:
         return int32(text)
     except ValueError:
-        raise errors.InvalidArguments(f"Cannot convert '{text}' to TaskStatus for parameter 'status'.") from None
+        raise errors.InvalidArguments(f"Cannot convert '{text}' to {type_name} for parameter '{name}'.") from None
+
+
+def _priority(call: Call) -> int | None:
+    """``priority``, kept within low..high."""
+    priority = _enum(call, "priority", TASK_PRIORITIES, "TaskPriority")
+    return None if priority is None else max(-1, min(1, priority))
+
+
+def _task_status(call: Call) -> int | None:
+    return _enum(call, "status", TASK_STATUSES, "TaskStatus")
 
 
 def _change_status(call: Call, task: Task, status: int) -> bool:
