@@ -20,7 +20,10 @@ does not exist 417 ``CORCustomError`` ("exists validation failed on taskId"). ``
 is an array of ``Attachment`` (``id``, ``name``, ``url``, ``type``, ``created_at``). A ``Task`` has ``archived``;
 ``POST /tasks`` needs ``title`` alone (``TaskInput``); ``PUT /tasks/{id}`` takes ``TaskUpdateInput`` (``title``
 required); ``GET /tasks/search-by-title/{title}`` is an array; ``DELETE /tasks/{id}`` is 204; ``POST /auth/login``
-takes a form ``email`` and ``password`` and answers ``AuthResponse`` as the OAuth routes do.
+takes a form ``email`` and ``password`` and answers ``AuthResponse`` as the OAuth routes do. ``POST
+/tasks/{id}/attachments/source/{GoogleDrive|DropBox|OneDrive}`` attaches an external file by its link (JSON
+``filename``, ``originalname``, ``size``), answering ``TaskAttachmentSourceResponse``; another source is 400
+``CORCustomError`` "Invalid source type"; such a file has no bytes here and lists with its own ``url``.
 
 Inferred, not documented: an ``attachment_parent_id`` that is not an attachment of this task is the same 404
 ``FS003``; a new version keeps the chain's root as ``attachment_parent_id`` and counts ``version`` up from the

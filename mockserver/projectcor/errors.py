@@ -50,6 +50,10 @@ class CustomError(CorError):
         return {"status": self.status, "name": "CORCustomError", "code": self.code, "message": self.message}
 
 
+class InvalidSourceType(CustomError):
+    status, message = 400, "Invalid source type"
+
+
 class TaskIdNotFound(CustomError):
     """Deleting attachments of a task that does not exist (the document's example)."""
     status, message = 417, "exists validation failed on taskId"

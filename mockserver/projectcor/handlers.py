@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import mimetypes
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -176,6 +177,36 @@ def _ordered(call: Call, task: Task, order: Any) -> list[Any]:
             for a in roots]
 
 
+SOURCES = ("GoogleDrive", "DropBox", "OneDrive")
+
+
+async def attach_from_source(call: Call) -> dict[str, Any]:
+    """``POST /v1/tasks/{id}/attachments/source/{source_type}``, JSON ``filename`` (the file's URL or path at the
+    provider) and ``originalname`` required, ``size``, ``available``, ``session_token``: an attachment known by
+    its link alone (no bytes here). Another source is 400 ``CORCustomError`` "Invalid source type"; a task that
+    does not exist, or a required field missing, the validator's 417 [INFER: the field rule's wording]."""
+    assert call.token is not None
+    source = call.http.path_params["source_type"]
+    if source not in SOURCES:
+        raise errors.InvalidSourceType()
+    task = _task(call, errors.ValidationFailed)
+    fields = await _fields(call)
+    for name in ("filename", "originalname"):
+        if not isinstance(fields.get(name), str) or not fields[name]:
+            raise errors.ValidationFailed(name, "required")
+    size = fields.get("size", 0)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise errors.BadRequest("size must be a whole number of bytes")
+    name = fields["originalname"]
+    attachment = call.state.add_attachment(
+        task_id=task.id, user_id=call.token.user_id, originalname=name, filename=fields["filename"],
+        mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream", blob=None,
+        available=fields.get("available", True) not in (False, "false", "0"),
+        token=fields.get("session_token") if isinstance(fields.get("session_token"), str) else None,
+        source=source, link=fields["filename"], declared_size=size)
+    return render.source_attachment(attachment, call.http.base_url)
+
+
 def _json_param(text: str | None, name: str) -> Any:
     if not text:
         return None
@@ -223,7 +254,7 @@ def download(call: Call) -> Download:
     """The ``url`` of an attachment: its bytes, as the storage behind it would serve them."""
     value = call.http.path_params["attachment_id"]
     attachment = call.state.attachments.get(int(value)) if ascii_digits(value) else None
-    if attachment is None or attachment.filename != call.http.path_params["filename"]:
+    if attachment is None or attachment.blob is None or attachment.filename != call.http.path_params["filename"]:
         raise errors.AttachmentNotFound()
     return open_download(call.state.blobs, attachment.blob, attachment.originalname, attachment.mime_type,
                     missing=errors.AttachmentNotFound())

@@ -77,7 +77,7 @@ class Attachment:
     originalname: str
     filename: str
     mime_type: str
-    blob: Blob
+    blob: Blob | None                     # None: a file of an external source, known by its link alone
     created_at: datetime
     available: bool = True
     status: str | None = None
@@ -85,6 +85,13 @@ class Attachment:
     created_from: str = "task_panel"
     attachment_parent_id: int | None = None
     version: int = 1
+    source: str = "S3"                    # or GoogleDrive, DropBox, OneDrive
+    link: str | None = None               # an external file's URL or path
+    declared_size: int = 0                # an external file's size, as the client gave it
+
+    @property
+    def size(self) -> int:
+        return self.blob.size if self.blob else self.declared_size
 
     @property
     def extension(self) -> str:
@@ -182,7 +189,8 @@ class CorState:
     def remove_task(self, task: Task) -> None:
         for attachment in self.task_attachments(task.id):
             self.attachments.pop(attachment.id, None)
-            self.blobs.delete(attachment.blob.key)
+            if attachment.blob:
+                self.blobs.delete(attachment.blob.key)
             self.newest.pop(attachment.id, None)
             self.chains.pop(attachment.id, None)
         self.by_task.pop(task.id, None)
@@ -206,7 +214,8 @@ class CorState:
     def remove_attachment(self, attachment: Attachment) -> None:
         self.attachments.pop(attachment.id, None)
         self.by_task.get(attachment.task_id, {}).pop(attachment.id, None)
-        self.blobs.delete(attachment.blob.key)
+        if attachment.blob:
+            self.blobs.delete(attachment.blob.key)
         root = attachment.attachment_parent_id or attachment.id
         if self.newest.get(root) is attachment:
             del self.newest[root]
@@ -240,9 +249,10 @@ class CorState:
         return {
             "users": [vars(u) for u in self.users.values()],
             "tasks": [{"id": t.id, "title": t.title, "project_id": t.project_id,
-                       "attachments": [{"id": a.id, "name": a.originalname, "size": a.blob.size,
+                       "attachments": [{"id": a.id, "name": a.originalname, "size": a.size, "source": a.source,
                                         "version": a.version, "attachment_parent_id": a.attachment_parent_id,
-                                        "sha256": a.blob.sha256} for a in self.task_attachments(t.id)]}
+                                        "sha256": a.blob.sha256 if a.blob else None}
+                                       for a in self.task_attachments(t.id)]}
                       for t in self.tasks.values()],
             "tokens": len(self.tokens),
         }

@@ -17,7 +17,8 @@ def token(t: Token, ttl: int) -> dict[str, Any]:
 
 
 def url(a: Attachment, base_url: str) -> str:
-    return f"{base_url}/projectcor-files/{a.id}/{quote(a.filename)}"
+    """Where the bytes are: this server's storage, or an external file's own link."""
+    return a.link if a.link is not None else f"{base_url}/projectcor-files/{a.id}/{quote(a.filename)}"
 
 
 def media_type(mime_type: str) -> str:
@@ -33,7 +34,7 @@ def attachment(a: Attachment, base_url: str, company_id: int) -> dict[str, Any]:
     moment = iso(a.created_at)
     return {
         "id": a.id, "url": url(a, base_url), "name": a.originalname,
-        "created_at": moment, "updated_at": moment, "source": "S3", "size": a.blob.size,
+        "created_at": moment, "updated_at": moment, "source": a.source, "size": a.size,
         "filename": a.filename, "available": a.available, "item_id": a.task_id, "originalname": a.originalname,
         "attachment_parent_id": a.attachment_parent_id, "file_type": a.extension, "discussions_id": None,
         "user_id": a.user_id, "parent_id": a.task_id, "type": "tasks", "version": a.version, "status": a.status,
@@ -47,7 +48,7 @@ def detail(a: Attachment, latest: Attachment, user: User | None, base_url: str) 
     (``currentVersionData`` that version's own detail, null when the root is the newest [INFER])."""
     moment = iso(a.created_at)
     return {
-        "id": a.id, "url": url(a, base_url), "size": a.blob.size, "source": "S3", "user_id": a.user_id,
+        "id": a.id, "url": url(a, base_url), "size": a.size, "source": a.source, "user_id": a.user_id,
         "available": a.available, "file_type": a.extension, "media_type": media_type(a.mime_type),
         "created_at": moment, "updated_at": moment, "originalname": a.originalname, "discussions_id": None,
         "parent_type": "tasks", "name": a.originalname, "parent_id": a.task_id,
@@ -58,6 +59,13 @@ def detail(a: Attachment, latest: Attachment, user: User | None, base_url: str) 
         if user else None,
         "graphicsCount": None, "taskLogReworksId": None, "createdFrom": a.created_from,
     }
+
+
+def source_attachment(a: Attachment, base_url: str) -> dict[str, Any]:
+    """``TaskAttachmentSourceResponse``: a file of an external source, attached."""
+    return {"id": a.id, "url": url(a, base_url), "name": a.originalname, "created_at": iso(a.created_at),
+            "source": a.source, "size": a.size, "file_type": a.extension, "media_type": media_type(a.mime_type),
+            "user_id": a.user_id, "discussions_id": None, "session_token": a.token}
 
 
 def project_attachment(a: Attachment, base_url: str) -> dict[str, Any]:

@@ -35,5 +35,8 @@ OPERATIONS = [
               response="projectcor/attachments.list.result", meta=BEARER),
     Operation("attachments.delete", h.delete_attachments, "DELETE", "/v1/tasks/{task_id}/attachments",
               response="projectcor/attachments.delete.result", meta=BEARER),
+    Operation("attachments.source", h.attach_from_source, "POST",
+              "/v1/tasks/{task_id}/attachments/source/{source_type}", response="projectcor/attachment.source",
+              meta=BEARER),
     Operation("attachments.download", h.download, "GET", "/projectcor-files/{attachment_id}/{filename}"),
 ]

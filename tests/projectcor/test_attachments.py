@@ -230,3 +230,24 @@ def test_deleting_attachments(client, taskmock):
     no_task = client.request("DELETE", "/v1/tasks/999/attachments", json={"attachments": [ids[1]]})
     assert (no_task.status_code, no_task.json()) == (417, {"status": 417, "name": "CORCustomError", "code": "AC001",
                                                            "message": "exists validation failed on taskId"})
+
+
+def test_a_file_of_an_external_source_is_attached_by_its_link(client):
+    link = "https://drive.google.com/file/d/abc123/view"
+    made = client.post("/v1/tasks/7001/attachments/source/GoogleDrive",
+                       json={"filename": link, "originalname": "brief.pdf", "size": 2048, "session_token": "s-9"})
+    assert made.status_code == 200
+    body = made.json()
+    assert (body["url"], body["source"], body["size"], body["file_type"], body["media_type"], body["session_token"]) \
+        == (link, "GoogleDrive", 2048, "pdf", "pdf", "s-9")
+    [listed] = client.get("/v1/tasks/7001/attachments").json()["data"]
+    assert (listed["id"], listed["source"], listed["url"]) == (body["id"], "GoogleDrive", link)
+    wrong = client.post("/v1/tasks/7001/attachments/source/Box", json={"filename": link, "originalname": "a"})
+    assert (wrong.status_code, wrong.json()) == (400, {"status": 400, "name": "CORCustomError", "code": "AC001",
+                                                       "message": "Invalid source type"})
+    missing = client.post("/v1/tasks/7001/attachments/source/DropBox", json={"filename": link})
+    assert (missing.status_code, missing.json()[0]["field"]) == (417, "originalname")
+    assert client.post("/v1/tasks/999/attachments/source/OneDrive",
+                       json={"filename": link, "originalname": "a"}).status_code == 417
+    gone = client.request("DELETE", "/v1/tasks/7001/attachments", json={"attachments": body["id"]})
+    assert gone.json()["deleted"] is True and client.get("/v1/tasks/7001/attachments").json()["total"] == 0
