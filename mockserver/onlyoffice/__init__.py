@@ -59,6 +59,9 @@ responsible for it or finds it unassigned), new responsibles must be on the team
 ``status``, which only open and closed have (another is ``First``'s InvalidOperationException, 403 "Sequence
 contains no matching element"); closing an unassigned task makes the caller responsible; the many-task form
 leaves out the tasks that fail. Inferred: the Mono newline; an ``ApiDateTime`` without an offset is UTC.
+``GET project/{id}/team`` (``GetProjectTeam``): ``ParticipantWrapper`` (``EmployeeWraperFull`` and the member's
+rights) by display name, for any caller, 404 for a project that does not exist; its own members have no
+``Order`` and come first (Json.NET's default, inferred); only the Files right is modelled, the others true.
 
 Inferred, not read in the code: the 401 body's Content-Type (``text/html``); a private project's tasks are 404 to a
 stranger; portal admins see every project; ``@common`` takes uploads from admins only; ``createNewIfExist``

@@ -278,6 +278,17 @@ def get_project(call: Call) -> dict[str, Any]:
     return project_full(call.state, project, call.me, call.http.base_url)
 
 
+def project_team(call: Call) -> list[dict[str, Any]]:
+    """``GET project/{id}/team``: the team by display name; any caller, any existing project (the server checks
+    nothing more)."""
+    project = call.state.projects.get(call.http.path_params["project_id"])
+    if project is None:
+        raise errors.ItemNotFound()
+    team = [call.state.users[u] for u in {project.responsible_id, *project.participants} if u in call.state.users]
+    return [render.participant(call.state, project, u, call.http.base_url)
+            for u in sorted(team, key=lambda u: u.display_name)]
+
+
 def create_project(call: Call) -> dict[str, Any]:
     title = (call.params.text("title") or "").strip()
     if not title:

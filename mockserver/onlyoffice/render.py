@@ -145,6 +145,15 @@ def employee_full(state: OnlyofficeState, user: User, portal: str) -> dict[str, 
             "profileUrl": f"{portal}/Products/People/Profile.aspx?user={user.user_name}"}
 
 
+def participant(state: OnlyofficeState, p: Project, user: User, portal: str) -> dict[str, Any]:
+    """``ParticipantWrapper``: ``EmployeeWraperFull`` with the team member's rights. Its own members carry no
+    ``Order``, so Json.NET writes them before the base class's ordered ones [INFER: the resolver's default];
+    only the Files right is modelled, the others are true."""
+    return {"canReadFiles": p.participants.get(user.id, False) or p.responsible_id == user.id,
+            "canReadMilestones": True, "canReadMessages": True, "canReadTasks": True, "canReadContacts": True,
+            "isAdministrator": user.is_admin, "isRemovedFromTeam": False, **employee_full(state, user, portal)}
+
+
 def project_wrapper(state: OnlyofficeState, p: Project, user: User, portal: str) -> dict[str, Any]:
     """``ProjectWrapper`` (the project lists)."""
     return {"id": p.id, "title": p.title, "description": p.description, "status": p.status,

@@ -112,6 +112,8 @@ OPERATIONS = [
               response="onlyoffice/project[]"),
     Operation("project.task.list", h.project_tasks, "GET", A + "/project/{project_id:int}/task" + S,
               response="onlyoffice/task[]"),
+    Operation("project.team", h.project_team, "GET", A + "/project/{project_id:int}/team" + S,
+              response="onlyoffice/participant[]"),
     Operation("project.files", h.project_files, "GET", A + "/project/{project_id:int}/files" + S,
               response="onlyoffice/folder.content"),
     Operation("entityfiles.list", h.entity_files, "GET", ENTITY + "/entityfiles" + S,

@@ -78,3 +78,14 @@ def test_the_status_of_many_tasks_leaves_out_those_that_fail(taskmock):
     assert [t["id"] for t in done] == [1, 2, 3] and {t["status"] for t in done} == {2}
     assert stranger("PUT", "project/task/status", json={"taskids": [1, 2], "status": "open"}) == []
     assert [t["status"] for t in member("GET", "project/1/task")] == []           # the list shows open tasks
+
+
+def test_a_projects_team_with_each_members_files_right(taskmock):
+    api = Api(taskmock, "stranger", "json")
+    team = api("GET", "project/2/team")                 # the server checks nothing but that the project exists
+    by_name = {p["userName"]: p for p in team}
+    assert set(by_name) == {"manager", "member", "guest"}
+    assert [p["displayName"] for p in team] == sorted(p["displayName"] for p in team)
+    assert (by_name["member"]["canReadFiles"], by_name["guest"]["canReadFiles"]) == (True, False)
+    assert list(team[0])[:2] == ["canReadFiles", "canReadMilestones"] and team[0]["isRemovedFromTeam"] is False
+    assert api("GET", "project/99/team", status=404)["message"] == "Item not found"
