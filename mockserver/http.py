@@ -77,10 +77,11 @@ class Inbound:
     """What a handler may read of its request: path parameters, query, headers, its own base URL and the body,
     as a stream or whole."""
 
-    __slots__ = ("_request",)
+    __slots__ = ("_base_url", "_request")
 
     def __init__(self, request: Request) -> None:
         self._request = request
+        self._base_url: str | None = None
 
     @property
     def path_params(self) -> Mapping[str, Any]:
@@ -96,9 +97,11 @@ class Inbound:
 
     @property
     def base_url(self) -> str:
-        """``scheme://host[:port]`` as the client called it."""
-        url = self._request.url
-        return f"{url.scheme}://{url.netloc}"
+        """``scheme://host[:port]`` as the client called it (worked out once: a list renders it per record)."""
+        if self._base_url is None:
+            url = self._request.url
+            self._base_url = f"{url.scheme}://{url.netloc}"
+        return self._base_url
 
     def stream(self) -> AsyncIterator[bytes]:
         return self._request.stream()
