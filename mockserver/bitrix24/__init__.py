@@ -58,7 +58,11 @@ control (status 4) are not in the docs and not modelled. ``task.commentitem.upda
 docs' texts, which name ``ctaskcommentitem::delete()`` on both pages. ``disk.file.restoreFromVersion``: the
 version's bytes, copied, become the newest version under the file's name; another file's version is
 ``DISK_FILE_22004``; an unknown version is not found [INFER: listed for the file only]; "Full access" is edit
-access here, as everywhere in this module."""
+access here, as everywhere in this module. Folders: ``disk.folder.rename`` (as a file's), ``markDeleted`` (the
+folder 3, what it holds 4: "deleted along with the parent folder", as the docs' ``DELETED_TYPE`` says),
+``restore`` (an administrator's, as its "who can execute" says; the contents come back with it) and
+``deleteTree`` (for good; a storage's root is ``DISK_OBJ_22000`` "Could not delete root folder", and so is
+trashing or renaming it [INFER]); ``moveTo`` and ``copyTo`` are not answered."""
 
 from mockserver.options import Option
 from mockserver.vendor import Vendor

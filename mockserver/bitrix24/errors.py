@@ -154,6 +154,12 @@ class FolderNameExists(BitrixError):
     code, message = "DISK_OBJ_22000", "A folder with this name already exists"
 
 
+class RootFolder(BitrixError):
+    """A storage's root folder cannot be deleted (``disk.folder.deleteTree``; trashing and renaming it too
+    [INFER])."""
+    code, message = "DISK_OBJ_22000", "Could not delete root folder"
+
+
 class EmptyName(BitrixError):
     code, message = "0", "Empty name"
 

@@ -217,6 +217,56 @@ def folder_get(call: Call, params: dict[str, Any]) -> Any:
     return render.disk_object(call.state, _object(call, params, "folder"), call.link)
 
 
+def _own_folder(call: Call, params: dict[str, Any], trashed: bool = False) -> DiskObject:
+    """A folder the caller may change, not a storage's root."""
+    folder = _object(call, params, "folder", trashed)
+    if not call.state.can_edit(call.user, folder):
+        raise errors.AccessDenied()
+    if folder.parent_id is None:
+        raise errors.RootFolder()
+    return folder
+
+
+def folder_rename(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.folder.rename``: ``newName``, as a file's (empty: error 0; taken: ``DISK_OBJ_22000``)."""
+    folder = _own_folder(call, params)
+    name = str(params.get("newName") or "").strip()
+    if not name:
+        raise errors.EmptyName()
+    if name != folder.name:
+        if call.state.name_taken(call.state.objects[folder.parent_id or 0], name):
+            raise errors.FolderNameExists()
+        call.state.rename(folder, name)
+        folder.updated, folder.updated_by = call.state.clock.time(), call.user.id
+    return render.disk_object(call.state, folder, call.link)
+
+
+def folder_markdeleted(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.folder.markDeleted``: the folder to the trash (``DELETED_TYPE`` 3), all it holds with it (4): out
+    of every listing and of every method but ``restore``."""
+    folder = _own_folder(call, params)
+    call.state.trash_folder(folder, call.user)
+    return render.disk_object(call.state, folder, call.link)
+
+
+def folder_restore(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.folder.restore``: back from the trash with what it held; the docs' "who can execute" is an
+    administrator; a name taken meanwhile becomes ``name (1)``."""
+    if not call.user.admin:
+        raise errors.AccessDenied()
+    folder = _own_folder(call, params, trashed=True)
+    call.state.untrash_folder(folder)
+    return render.disk_object(call.state, folder, call.link)
+
+
+def folder_deletetree(call: Call, params: dict[str, Any]) -> bool:
+    """``disk.folder.deleteTree``: the folder and all it holds, for good (their task attachments with them); a
+    storage's root is ``DISK_OBJ_22000`` "Could not delete root folder"."""
+    folder = _own_folder(call, params)
+    call.state.delete_tree(folder)
+    return True
+
+
 def file_rename(call: Call, params: dict[str, Any]) -> Any:
     """``newName``: empty is error 0; a name taken in the folder ``DISK_OBJ_22000``; the name is taken as given
     (the docs warn that a changed extension spoils the file, not that it is refused)."""

@@ -275,6 +275,38 @@ class BitrixState:
         obj.deleted_type, obj.deleted_by, obj.delete_time = 3, user.id, self.clock.time()
         self.folder_names[obj.parent_id].discard(obj.name)
 
+    def subtree(self, folder: DiskObject) -> list[DiskObject]:
+        """Everything below ``folder``, in the trash or not, parents before their children."""
+        found, stack = [], [folder]
+        while stack:
+            for child in self.folder_items.get(stack.pop().id, {}).values():
+                found.append(child)
+                if child.type == "folder":
+                    stack.append(child)
+        return found
+
+    def trash_folder(self, folder: DiskObject, user: User) -> None:
+        """The folder to the trash (3) and what it holds with it (4, "deleted along with the parent folder");
+        what was in the trash before keeps its own mark."""
+        self.trash(folder, user)
+        for obj in self.subtree(folder):
+            if obj.deleted_type == 0:
+                obj.deleted_type, obj.deleted_by, obj.delete_time = 4, user.id, folder.delete_time
+
+    def untrash_folder(self, folder: DiskObject) -> None:
+        self.untrash(folder)
+        for obj in self.subtree(folder):
+            if obj.deleted_type == 4:
+                obj.deleted_type, obj.deleted_by, obj.delete_time = 0, 0, None
+
+    def delete_tree(self, folder: DiskObject) -> None:
+        """The folder and all it holds, for good: files first, then folders from the deepest up."""
+        for obj in reversed(self.subtree(folder)):
+            self.delete_object(obj)
+        self.delete_object(folder)
+        self.folder_items.pop(folder.id, None)
+        self.folder_names.pop(folder.id, None)
+
     def untrash(self, obj: DiskObject) -> None:
         folder = self.objects[obj.parent_id or 0]
         obj.name = self.unique_name(folder, obj.name)

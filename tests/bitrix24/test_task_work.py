@@ -111,3 +111,33 @@ def test_a_file_goes_back_to_an_earlier_version(b24, https):
     assert error_of(b24.disk.file.restore_from_version(999999, int(first["ID"]))) == (
         "ERROR_NOT_FOUND", "Could not find entity with id `999999`")
     assert error_of(b24.disk.file.restore_from_version(file_id, 999999))[0] == "ERROR_NOT_FOUND"
+
+
+def test_a_folder_is_renamed_trashed_with_what_it_holds_restored_and_deleted(b24, taskmock_https, https):
+    admin = f"{taskmock_https.url}/rest/1/adminhook"
+    root = int(b24.disk.storage.get_list(filter={"ENTITY_TYPE": "user"}).result[0]["ROOT_OBJECT_ID"])
+    folder = b24.disk.folder.add_sub_folder(root, {"NAME": "Reports"}).result["ID"]
+    inner = b24.disk.folder.add_sub_folder(folder, {"NAME": "2026"}).result["ID"]
+    file_id = b24.disk.folder.upload_file(inner, data={"NAME": "q1.txt"}, file_content=["q1.txt", b64(b"q1")]
+                                          ).result["ID"]
+    assert b24.tasks.task.files.attach(task_id=3701, file_id=file_id).result["attachmentId"]
+    b24.disk.folder.add_sub_folder(root, {"NAME": "Archive"}).result
+    assert error_of(b24.disk.folder.rename(folder, "Archive")) == ("DISK_OBJ_22000",
+                                                                   "A folder with this name already exists")
+    assert b24.disk.folder.rename(folder, "Reports 2026").result["NAME"] == "Reports 2026"
+
+    trashed = b24.disk.folder.mark_deleted(folder).result
+    assert trashed["DELETED_TYPE"] == "3"
+    assert "Reports 2026" not in [o["NAME"] for o in b24.disk.folder.get_children(root).result]
+    assert error_of(b24.disk.file.get(file_id))[0] == "ERROR_NOT_FOUND"          # gone with its folder
+    # restoring is an administrator's (the docs' "who can execute")
+    assert error_of(b24.disk.folder.restore(folder))[0] == "ACCESS_DENIED"
+    restored = https.post(f"{admin}/disk.folder.restore", json={"id": folder}).json()["result"]
+    assert restored["DELETED_TYPE"] == "0" and b24.disk.file.get(file_id).result["NAME"] == "q1.txt"
+
+    assert error_of(b24.disk.folder.delete_tree(root)) == ("DISK_OBJ_22000", "Could not delete root folder")
+    assert b24.disk.folder.delete_tree(folder).result is True
+    assert error_of(b24.disk.folder.get(inner))[0] == "ERROR_NOT_FOUND"
+    files = b24.tasks.task.get(3701, select=["UF_TASK_WEBDAV_FILES"]).result["task"]["ufTaskWebdavFiles"]
+    assert files is False                                  # its attachment went with the file
+    assert error_of(b24.disk.folder.delete_tree(folder))[0] == "ERROR_NOT_FOUND"
