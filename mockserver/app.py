@@ -122,6 +122,7 @@ class VendorRoutes(BaseRoute):
         self._vendor = vendor
         self._contracts = contracts
         self._table: list[tuple[_Shape, BaseRoute]] | None = None
+        self._by_count: dict[int, list[tuple[_Shape, BaseRoute]]] = {}
 
     @property
     def routes(self) -> list[BaseRoute]:
@@ -143,7 +144,7 @@ class VendorRoutes(BaseRoute):
         partial: Scope | None = None
         allowed: set[str] = set()
         parts = scope["path"].split("/")
-        for shape, route in self.table():
+        for shape, route in self._candidates(len(parts)):
             if not shape.admits(parts):
                 continue
             match, child = route.matches(scope)
@@ -155,6 +156,15 @@ class VendorRoutes(BaseRoute):
         if partial is None:
             return Match.NONE, {}
         return Match.PARTIAL, {**partial, self.ALLOW: allowed}
+
+    def _candidates(self, count: int) -> list[tuple[_Shape, BaseRoute]]:
+        """The routes a path of ``count`` segments may match, in table order (kept per count: a handful)."""
+        found = self._by_count.get(count)
+        if found is None:
+            found = [(shape, route) for shape, route in self.table() if shape.count in (None, count)]
+            if count <= 32:                      # a path of hundreds of segments is not worth keeping
+                self._by_count[count] = found
+        return found
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.ALLOW in scope and self.CHOSEN not in scope:
