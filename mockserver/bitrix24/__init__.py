@@ -62,7 +62,10 @@ access here, as everywhere in this module. Folders: ``disk.folder.rename`` (as a
 folder 3, what it holds 4: "deleted along with the parent folder", as the docs' ``DELETED_TYPE`` says),
 ``restore`` (an administrator's, as its "who can execute" says; the contents come back with it) and
 ``deleteTree`` (for good; a storage's root is ``DISK_OBJ_22000`` "Could not delete root folder", and so is
-trashing or renaming it [INFER]); ``moveTo`` and ``copyTo`` are not answered."""
+trashing or renaming it [INFER]); ``moveTo`` (edit on the folder, add on the target; "Could not move root
+folder", the docs' text, with ``DISK_OBJ_22000`` [INFER: the docs give no code]) and ``copyTo`` (read on the
+folder; new files with copies of the current bytes, the trash left out) take all the folder holds; a folder put
+into itself or a folder it holds is refused with ``DISK_OBJ_22000`` [INFER: not in the docs]."""
 
 from mockserver.options import Option
 from mockserver.vendor import Vendor

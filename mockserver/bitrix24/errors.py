@@ -160,6 +160,16 @@ class RootFolder(BitrixError):
     code, message = "DISK_OBJ_22000", "Could not delete root folder"
 
 
+class RootFolderMove(BitrixError):
+    """``disk.folder.moveTo`` of a storage's root (the docs give the text, no code: ``DISK_OBJ_22000`` [INFER])."""
+    code, message = "DISK_OBJ_22000", "Could not move root folder"
+
+
+class FolderIntoItself(BitrixError):
+    """A folder moved or copied into itself or a folder it holds [INFER: not in the docs; the mock refuses it]."""
+    code, message = "DISK_OBJ_22000", "Could not move folder into itself"
+
+
 class EmptyName(BitrixError):
     code, message = "0", "Empty name"
 

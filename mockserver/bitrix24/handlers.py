@@ -259,6 +259,39 @@ def folder_restore(call: Call, params: dict[str, Any]) -> Any:
     return render.disk_object(call.state, folder, call.link)
 
 
+def _into(call: Call, folder: DiskObject, target: DiskObject) -> None:
+    """A name taken in the target is ``DISK_OBJ_22000``; the folder itself or one it holds is refused."""
+    if target.id == folder.id or target.id in {o.id for o in call.state.subtree(folder)}:
+        raise errors.FolderIntoItself()
+    if call.state.name_taken(target, folder.name):
+        raise errors.FolderNameExists()
+
+
+def folder_moveto(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.folder.moveTo``: edit on the folder, add on the target; it moves with all it holds."""
+    folder = _object(call, params, "folder")
+    if not call.state.can_edit(call.user, folder):
+        raise errors.AccessDenied()
+    if folder.parent_id is None:
+        raise errors.RootFolderMove()
+    target = _target(call, params)
+    if target.id != folder.parent_id:
+        _into(call, folder, target)
+        call.state.move_folder(folder, target)
+    return render.disk_object(call.state, folder, call.link)
+
+
+def folder_copyto(call: Call, params: dict[str, Any]) -> Any:
+    """``disk.folder.copyTo``: read on the folder, add on the target; a copy of it and of all it holds."""
+    folder = _object(call, params, "folder")
+    target = _target(call, params)
+    _into(call, folder, target)
+    copy = call.state.copy_tree(folder, target, call.user)
+    if copy is None:
+        raise errors.CouldNotCopy()
+    return render.disk_object(call.state, copy, call.link)
+
+
 def folder_deletetree(call: Call, params: dict[str, Any]) -> bool:
     """``disk.folder.deleteTree``: the folder and all it holds, for good (their task attachments with them); a
     storage's root is ``DISK_OBJ_22000`` "Could not delete root folder"."""

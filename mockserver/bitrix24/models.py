@@ -299,6 +299,28 @@ class BitrixState:
             if obj.deleted_type == 4:
                 obj.deleted_type, obj.deleted_by, obj.delete_time = 0, 0, None
 
+    def move_folder(self, folder: DiskObject, target: DiskObject) -> None:
+        """The folder into ``target`` with all it holds (another storage's folder takes them all along)."""
+        self.move(folder, target)
+        for obj in self.subtree(folder):
+            obj.storage_id = target.storage_id
+
+    def copy_tree(self, folder: DiskObject, target: DiskObject, user: User) -> DiskObject | None:
+        """A copy of the folder in ``target``, and of what it holds (not what is in the trash): new files with a
+        copy of the current bytes each; None when a file's bytes are gone."""
+        copy = self.add_folder(target, folder.name, user)
+        for child in [c for c in self.folder_items.get(folder.id, {}).values() if c.deleted_type == 0]:
+            if child.type == "folder":
+                if self.copy_tree(child, copy, user) is None:
+                    return None
+                continue
+            assert child.blob is not None
+            blob = self.blobs.copy(child.blob)
+            if blob is None:
+                return None
+            self.add_file(copy, child.name, blob, user)
+        return copy
+
     def delete_tree(self, folder: DiskObject) -> None:
         """The folder and all it holds, for good: files first, then folders from the deepest up."""
         for obj in reversed(self.subtree(folder)):

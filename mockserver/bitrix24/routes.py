@@ -36,6 +36,8 @@ OPERATIONS = [
     _method("disk.folder.markdeleted", h.folder_markdeleted, "disk", "file"),
     _method("disk.folder.restore", h.folder_restore, "disk", "file"),
     _method("disk.folder.deletetree", h.folder_deletetree, "disk", "true"),
+    _method("disk.folder.moveto", h.folder_moveto, "disk", "file"),
+    _method("disk.folder.copyto", h.folder_copyto, "disk", "file"),
     _method("disk.file.get", h.file_get, "disk", "file"),
     _method("disk.file.rename", h.file_rename, "disk", "file"),
     _method("disk.file.moveto", h.file_moveto, "disk", "file"),

@@ -141,3 +141,28 @@ def test_a_folder_is_renamed_trashed_with_what_it_holds_restored_and_deleted(b24
     files = b24.tasks.task.get(3701, select=["UF_TASK_WEBDAV_FILES"]).result["task"]["ufTaskWebdavFiles"]
     assert files is False                                  # its attachment went with the file
     assert error_of(b24.disk.folder.delete_tree(folder))[0] == "ERROR_NOT_FOUND"
+
+
+def test_a_folder_moves_and_copies_with_all_it_holds(b24, https):
+    root = int(b24.disk.storage.get_list(filter={"ENTITY_TYPE": "user"}).result[0]["ROOT_OBJECT_ID"])
+    projects = b24.disk.folder.add_sub_folder(root, {"NAME": "Projects"}).result["ID"]
+    folder = b24.disk.folder.add_sub_folder(root, {"NAME": "Specs"}).result["ID"]
+    inner = b24.disk.folder.add_sub_folder(folder, {"NAME": "Drafts"}).result["ID"]
+    file_id = b24.disk.folder.upload_file(inner, data={"NAME": "a.txt"}, file_content=["a.txt", b64(b"A")]
+                                          ).result["ID"]
+    moved = b24.disk.folder.move_to(folder, projects).result
+    assert moved["PARENT_ID"] == str(projects)
+    assert [o["NAME"] for o in b24.disk.folder.get_children(projects).result] == ["Specs"]
+    assert b24.disk.file.get(file_id).result["PARENT_ID"] == str(inner)              # its contents came along
+
+    copied = b24.disk.folder.copy_to(folder, root).result
+    assert copied["NAME"] == "Specs" and copied["ID"] != str(folder)
+    [drafts] = b24.disk.folder.get_children(int(copied["ID"])).result
+    [copy_of_file] = b24.disk.folder.get_children(int(drafts["ID"])).result
+    assert copy_of_file["ID"] != str(file_id) and https.get(copy_of_file["DOWNLOAD_URL"]).content == b"A"
+
+    assert error_of(b24.disk.folder.copy_to(folder, root)) == ("DISK_OBJ_22000",
+                                                               "A folder with this name already exists")
+    assert error_of(b24.disk.folder.move_to(folder, inner))[0] == "DISK_OBJ_22000"       # not into itself
+    assert error_of(b24.disk.folder.move_to(root, projects)) == ("DISK_OBJ_22000", "Could not move root folder")
+    assert error_of(b24.disk.folder.move_to(folder, 999999))[0] == "ERROR_NOT_FOUND"
