@@ -751,15 +751,16 @@ def _archive(call: Call, o: Operation) -> None:
             if f is None:
                 archive.writestr(path, b"")
                 continue
-            if count:
+            if count:                            # as the server does it: before the path's last dot
                 dot = path.rfind(".")
-                path = f"{path[:dot]} ({count}){path[dot:]}" if dot > 0 else f"{path} ({count})"
+                path = f"{path[:dot]} ({count}){path[dot:]}" if path.find(".") > 0 else f"{path} ({count})"
             source = state.blobs.open(f.blob)
             if source is None:
                 o.error = "The required file was not found"
                 continue
-            stamp = (f.updated or f.created).timetuple()[:6]
-            with source, archive.open(zipfile.ZipInfo(path, stamp), "w") as entry:
+            info = zipfile.ZipInfo(path, (f.updated or f.created).timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with source, archive.open(info, "w") as entry:
                 while piece := source.read(1024 * 1024):
                     entry.write(piece)
             o.processed += 1
