@@ -34,7 +34,10 @@ user what his role may not see; values are stored as PDO binds them (strings, ``
 SQLite's column affinity keeps them (``php.bound``, ``php.integer_affinity``); ``updateComment`` is true when the
 statement ran, a removal when a row went; a write for a task that does not exist breaks the foreign key (false);
 ``searchTasks``' ``comment:`` and ``nb_comments``; a task's removal takes its comments and metadata with it.
-``searchTasks``' own project filter, ``project:``, ``column:`` and ``swimlane:`` are as their filters (exact
+``getColumns``/``getColumn`` answer whole ``columns`` rows; ``moveTaskPosition`` is ``TaskPositionModel::
+movePosition`` as the API calls it (closed tasks too, the tasks around renumbered from 1, false when nothing
+changes, a missing column's foreign key undoing the move but not its ``date_moved``, a missing task a 500 once
+its events fire). ``searchTasks``' own project filter, ``project:``, ``column:`` and ``swimlane:`` are as their filters (exact
 column titles, names ``LIKE`` the value as given). The cases that showed each difference are recorded from the
 real server in ``tests/kanboard/conformance/found.jsonl`` (by ``tests/kanboard/record.py``) and replayed in CI.
 

@@ -727,3 +727,91 @@ def removeTaskMetadata(s: Session, task_id, name):
         return False
     del stored[key]
     return True
+
+
+# -- columns and moving tasks ---------------------------------------------------------------------------------------
+
+def _column(s: Session, column_id: Any) -> tuple[Any, dict[str, Any] | None]:
+    cid = sql_id(column_id)
+    return next(((p, c) for p in s.state.projects.values() for c in p.columns if c["id"] == cid), (None, None))
+
+
+def getColumns(s: Session, project_id):
+    """The project's columns by position, each a whole ``columns`` row."""
+    _allow(s, sql_id(project_id), PROJECT_VIEWER)
+    project = s.state.projects.find(sql_id(project_id))
+    return [render.column(c, project.id) for c in sorted(project.columns, key=lambda c: (c["position"], c["id"]))] \
+        if project else []
+
+
+def getColumn(s: Session, column_id):
+    project, column = _column(s, column_id)
+    _allow(s, project.id if project else None, PROJECT_VIEWER)
+    return render.column(column, project.id) if column else None
+
+
+def moveTaskPosition(s: Session, project_id, task_id, column_id, position, swimlane_id):
+    """``TaskPositionModel::movePosition`` as the API calls it (closed tasks too): the task must be in
+    ``project_id`` (``(int)`` cast); a position below 1 is false; swimlane 0 keeps the task's; then the first of
+    swimlane, column, position that differs is changed, the tasks around renumbered from 1; nothing to change is
+    false. A column that does not exist breaks the foreign key: false, the renumbering undone, the task's
+    ``date_moved`` written all the same (it runs outside the cancelled transaction)."""
+    _allow(s, _task_project(s, task_id), PROJECT_MEMBER)
+    task = s.state.tasks.find(sql_id(task_id))
+    if (task.project_id if task else 0) != php.php_int(project_id):
+        return False
+    _allow(s, sql_id(project_id), PROJECT_MEMBER)
+    if php.less_than(position, 1):
+        return False
+    if php.loose_equals(0, swimlane_id):
+        swimlane_id = task.swimlane_id if task else None
+    if task is None:
+        # null against each of swimlane, column and position: something differs, every statement matches no row
+        # and says true, then the move's events are fired with the null task: a TypeError, PHP dies
+        if all(v is None or v is False or (isinstance(v, (int, float, list)) and not v) or v == ""
+               for v in (swimlane_id, column_id, position)):
+            return False
+        raise PhpFatalError()
+    project_key, column_key = php.integer_affinity(php.bound(project_id)), php.integer_affinity(php.bound(column_id))
+    swimlane_key = php.integer_affinity(php.bound(swimlane_id))
+    undo = {t.id: (t.position, t.column_id, t.swimlane_id) for t in s.state.tasks.values()}
+
+    def place(project, moved, at, column, swimlane) -> bool:
+        """``saveTaskPositions``: the open tasks of that column and swimlane renumbered, ``moved`` put at ``at``."""
+        others = sorted((t for t in s.state.tasks.values() if t.is_active == 1 and t.swimlane_id == swimlane
+                         and t.project_id == project and t.column_id == column and t.id != moved.id),
+                        key=lambda t: (t.position, t.id))
+        offset = 1
+        for other in others:
+            if php.loose_equals(offset, at):
+                if not save(moved, offset, column, swimlane):
+                    return False
+                offset += 1
+            save(other, offset, column, swimlane)
+            offset += 1
+        return php.less_than(at, offset) or save(moved, offset, column, swimlane)
+
+    def save(t, at, column, swimlane) -> bool:
+        if column not in s.state.every_column_id():
+            return False                        # the column's foreign key
+        t.position, t.column_id, t.swimlane_id = at, column, swimlane
+        return True
+
+    now = int(s.state.clock.time())
+    if not php.loose_equals(task.swimlane_id, swimlane_id) or not php.loose_equals(task.column_id, column_id):
+        ok = place(project_key, task, 0, task.column_id, task.swimlane_id) and \
+            place(project_key, task, position, column_key, swimlane_key)
+        if not ok:
+            for t in s.state.tasks.values():
+                if t.id in undo:
+                    t.position, t.column_id, t.swimlane_id = undo[t.id]
+        task.date_moved = task.date_modification = now
+        return ok
+    if not php.loose_equals(task.position, position):
+        ok = place(project_key, task, position, column_key, swimlane_key)
+        if not ok:
+            for t in s.state.tasks.values():
+                if t.id in undo:
+                    t.position, t.column_id, t.swimlane_id = undo[t.id]
+        return ok
+    return False

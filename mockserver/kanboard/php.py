@@ -114,6 +114,18 @@ def integer_affinity(text: str | None) -> int | float | str | None:
     return text
 
 
+def less_than(value: Any, number: int) -> bool:
+    """PHP 8 ``$value < $number``: a bool or null against the number's truth, a numeric string as a number, any
+    other string against the number's string, an array never less."""
+    if isinstance(value, bool) or value is None:
+        return bool(value) < bool(number)
+    if isinstance(value, (int, float)):
+        return value < number
+    if isinstance(value, str):
+        return float(value) < number if is_numeric(value) else value < str(number)
+    return False
+
+
 def path_id(value: Any) -> int:
     """``FileModel::generatePath``'s id rule: a string is cast, then only a positive int will do."""
     if isinstance(value, str):

@@ -181,6 +181,12 @@ def comment(c, users: dict, brief: bool = False) -> dict[str, Any]:
             "visibility": c.visibility, **joined}
 
 
+def column(c: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """A ``columns`` row (``SELECT *``: its columns in the order the schema's migrations added them)."""
+    return {"id": c["id"], "title": c["title"], "position": c["position"], "project_id": project_id,
+            "task_limit": 0, "description": "", "hide_in_dashboard": 0}
+
+
 def project_file_row(f) -> dict[str, Any]:
     """``getProjectFile``: the raw ``project_has_files`` row, in its column order, plus etag."""
     return {"id": f.id, "project_id": f.owner_id, "name": f.name, "path": f.path, "is_image": int(f.is_image),

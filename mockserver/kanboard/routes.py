@@ -35,4 +35,5 @@ OPERATIONS = [
     _op(h.getAllUsers, APP_ADMIN),
     _op(h.createComment), _op(h.getComment), _op(h.getAllComments), _op(h.updateComment), _op(h.removeComment),
     _op(h.getTaskMetadata), _op(h.getTaskMetadataByName), _op(h.saveTaskMetadata), _op(h.removeTaskMetadata),
+    _op(h.getColumns), _op(h.getColumn), _op(h.moveTaskPosition),
 ]

@@ -152,6 +152,11 @@ def calls(rng: random.Random, ids: dict[str, list[Any]]) -> list[tuple[str, Any]
         lambda: ("getTaskMetadata", [some("task")]),
         lambda: ("getTaskMetadataByName", [some("task"), rng.choice(["k", "z", "0", "n", "nope", None, 0])]),
         lambda: ("removeTaskMetadata", [some("task"), rng.choice(["k", "z", "0", "nope", None])]),
+        lambda: ("getColumns", [some("project")]),
+        lambda: ("getColumn", [rng.choice([1, 2, 5, 8, "3", 999, None, 1.0])]),
+        lambda: ("moveTaskPosition", [some("project"), some("task"), rng.choice([1, 2, 3, 4, 5, 6, 9, "2", 999]),
+                                      rng.choice([1, 2, 3, 5, 0, -1, "1", "abc", None, 1.5]),
+                                      rng.choice([0, 1, 2, "1", 999])]),
     ]
     return [rng.choice(makers)() for _ in range(rng.randrange(3, 12))]
 

@@ -228,6 +228,25 @@ CASES: list[dict[str, Any]] = [
      "template": _template("searchTasks", ["{{P_MAIN}}", "column:backlog"])},
     {"name": "searchTasks/project-like", "note": "project: names are LIKE the value as given, no % added: []",
      "template": _template("searchTasks", ["{{P_MAIN}}", "project:conformance"])},
+    # columns and moving a task between them
+    {"name": "columns/all", "note": "the project's columns by position, whole rows",
+     "template": _template("getColumns", ["{{P_MAIN}}"]), "bind": {"K_READY": "/result/1/id", "K_DONE": "/result/3/id"}},
+    {"name": "columns/one", "note": "one row", "template": _template("getColumn", [_raw("{{K_READY}}")])},
+    {"name": "columns/missing", "note": "null", "template": _template("getColumn", [999999])},
+    {"name": "move/to-column", "note": "into another column at position 1: true",
+     "template": _template("moveTaskPosition", ["{{P_MAIN}}", "{{T_MAIN}}", _raw("{{K_READY}}"), 1, 0])},
+    {"name": "move/moved", "note": "the task's column and position now",
+     "template": _template("getTask", ["{{T_MAIN}}"])},
+    {"name": "move/nothing-to-change", "note": "the same column and position: false",
+     "template": _template("moveTaskPosition", ["{{P_MAIN}}", "{{T_MAIN}}", _raw("{{K_READY}}"), 1, 0])},
+    {"name": "move/position-zero", "note": "a position below 1: false",
+     "template": _template("moveTaskPosition", ["{{P_MAIN}}", "{{T_MAIN}}", _raw("{{K_DONE}}"), 0, 0])},
+    {"name": "move/other-project", "note": "the task is not in that project: false",
+     "template": _template("moveTaskPosition", ["{{P_OTHER}}", "{{T_MAIN}}", _raw("{{K_DONE}}"), 1, 0])},
+    {"name": "move/missing-column", "note": "a column that does not exist breaks the foreign key: false",
+     "template": _template("moveTaskPosition", ["{{P_MAIN}}", "{{T_MAIN}}", 999999, 1, 0])},
+    {"name": "move/missing-task", "note": "no task, project 0: the null task reaches fireEvents(), PHP dies",
+     "template": _template("moveTaskPosition", [0, 999999, _raw("{{K_DONE}}"), 1, 0])},
     # the task's own project is checked too
     {"name": "createTaskFile/true-project-other-task", "note": "true equals any project id; the task's own "
      "project then refuses a non-member: 403", "headers": MEMBER,
@@ -269,7 +288,10 @@ def main() -> int:
                     body = body.replace("{{" + var + "}}", str(value))
                 response = send(body, headers)
                 for var, pointer in (case.get("bind") or {}).items():
-                    env[var] = response.json()["result"]
+                    doc = response.json()
+                    for part in pointer.strip("/").split("/"):
+                        doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+                    env[var] = doc
                 kept = {k: response.headers[k] for k in ("Content-Type", "WWW-Authenticate") if k in response.headers}
                 lines.append({"name": case["name"], "note": case["note"], **({"bind": case["bind"]} if "bind" in case
                                                                                else {}),

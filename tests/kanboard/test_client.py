@@ -231,3 +231,23 @@ def test_comments_and_task_metadata_through_the_client(taskmock, app_client):
     assert member.remove_task_metadata(task_id=1, name="synced") is False
     assert app_client.remove_task(task_id=1) is True
     assert app_client.get_task_metadata(task_id=1) == {} and app_client.get_all_comments(task_id=1) == []
+
+
+def test_moving_a_task_between_columns_through_the_client(taskmock, app_client):
+    """The board as an integration moves a task once its file is attached: columns, then moveTaskPosition."""
+    columns = app_client.get_columns(project_id=1)
+    assert [c["title"] for c in columns] == ["Backlog", "Ready", "Work in progress", "Done"]
+    done = columns[3]["id"]
+    assert app_client.get_column(column_id=done)["title"] == "Done"
+    first, second = app_client.get_all_tasks(project_id=1)[:2]
+    assert app_client.move_task_position(project_id=1, task_id=first["id"], column_id=done, position=1,
+                                         swimlane_id=0) is True
+    assert app_client.move_task_position(project_id=1, task_id=second["id"], column_id=done, position=1,
+                                         swimlane_id=0) is True
+    moved = {t["id"]: (t["column_id"], t["position"]) for t in app_client.get_all_tasks(project_id=1)}
+    assert moved[second["id"]] == (done, 1) and moved[first["id"]] == (done, 2)      # the first moved down
+    assert app_client.move_task_position(project_id=1, task_id=second["id"], column_id=done, position=1,
+                                         swimlane_id=0) is False                       # nothing to change
+    viewer = user_client(taskmock, "viewer")
+    with pytest.raises(kanboard.ClientError, match="HTTP Error 403: Forbidden"):
+        viewer.move_task_position(project_id=1, task_id=first["id"], column_id=done, position=1, swimlane_id=0)
