@@ -154,12 +154,18 @@ class FileTable(Rows["StoredFile"]):
     def __init__(self) -> None:
         super().__init__()
         self.by_owner: dict[int, dict[int, StoredFile]] = {}
+        self.by_path: dict[str, dict[int, StoredFile]] = {}       # rows that share a stored object
         self.top = 0
 
     def add(self, f: StoredFile) -> None:
         self[f.id] = f
         self.by_owner.setdefault(f.owner_id, {})[f.id] = f
+        self.by_path.setdefault(f.path, {})[f.id] = f
         self.top = max(self.top, f.id)
+
+    def sharing(self, path: str) -> list[StoredFile]:
+        """The rows whose path (and so stored object) is ``path``."""
+        return list(self.by_path.get(path, {}).values())
 
     def drop(self, file_id: int) -> StoredFile | None:
         f = self.pop(file_id, None)
@@ -168,6 +174,10 @@ class FileTable(Rows["StoredFile"]):
             del owned[f.id]
             if not owned:
                 del self.by_owner[f.owner_id]
+            same = self.by_path[f.path]
+            del same[f.id]
+            if not same:
+                del self.by_path[f.path]
             if f.id == self.top:                  # the top row gone: SQLite reuses its id
                 self.top = max(self, default=0)
         return f
@@ -325,7 +335,7 @@ class KanboardState:
         f = StoredFile(self.ids.take(folder, table.top + 1), name, f"{folder}/{owner_id}/{digest}",
                        is_image_name(filename), owner_id,
                        now, user_id, blob.size, blob)
-        sharing = [other for other in table.by_owner.get(owner_id, {}).values() if other.path == f.path]
+        sharing = table.sharing(f.path)
         if sharing:
             self.blobs.delete(sharing[0].blob.key)
             for other in sharing:
@@ -340,7 +350,7 @@ class KanboardState:
         f = table.drop(file_id)
         if f is None:
             return False
-        if not any(other.blob.key == f.blob.key for other in table.by_owner.get(f.owner_id, {}).values()):
+        if not table.sharing(f.path):
             self.blobs.delete(f.blob.key)           # the object goes with the last row that names its path
         return True
 
