@@ -229,16 +229,7 @@ def _own_folder(call: Call, params: dict[str, Any], trashed: bool = False) -> Di
 
 def folder_rename(call: Call, params: dict[str, Any]) -> Any:
     """``disk.folder.rename``: ``newName``, as a file's (empty: error 0; taken: ``DISK_OBJ_22000``)."""
-    folder = _own_folder(call, params)
-    name = str(params.get("newName") or "").strip()
-    if not name:
-        raise errors.EmptyName()
-    if name != folder.name:
-        if call.state.name_taken(call.state.objects[folder.parent_id or 0], name):
-            raise errors.FolderNameExists()
-        call.state.rename(folder, name)
-        folder.updated, folder.updated_by = call.state.clock.time(), call.user.id
-    return render.disk_object(call.state, folder, call.link)
+    return _rename(call, _own_folder(call, params), params, errors.FolderNameExists)
 
 
 def folder_markdeleted(call: Call, params: dict[str, Any]) -> Any:
@@ -303,13 +294,16 @@ def folder_deletetree(call: Call, params: dict[str, Any]) -> bool:
 def file_rename(call: Call, params: dict[str, Any]) -> Any:
     """``newName``: empty is error 0; a name taken in the folder ``DISK_OBJ_22000``; the name is taken as given
     (the docs warn that a changed extension spoils the file, not that it is refused)."""
-    obj = _editable(call, params)
+    return _rename(call, _editable(call, params), params, errors.NameExists)
+
+
+def _rename(call: Call, obj: DiskObject, params: dict[str, Any], taken: type[errors.BitrixError]) -> Any:
     name = str(params.get("newName") or "").strip()
     if not name:
         raise errors.EmptyName()
     if name != obj.name:
         if call.state.name_taken(call.state.objects[obj.parent_id or 0], name):
-            raise errors.NameExists()
+            raise taken()
         call.state.rename(obj, name)
         obj.updated, obj.updated_by = call.state.clock.time(), call.user.id
     return render.disk_object(call.state, obj, call.link)
