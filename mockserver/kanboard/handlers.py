@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -503,10 +504,11 @@ def getTaskByReference(s: Session, project_id, reference):
     return _task_record(s, task) if task else None
 
 
-def _search_row(s: Session, task) -> dict[str, Any]:
-    """A row of ``TaskFinderModel::getExtendedQuery``: counts, the task's columns, then the joined names."""
+def _search_row(s: Session, task, comments: Counter[int]) -> dict[str, Any]:
+    """A row of ``TaskFinderModel::getExtendedQuery``: counts (``comments``: each task's), the task's columns,
+    then the joined names."""
     owner = s.state.users.get(task.owner_id)
-    return {"nb_comments": sum(1 for c in s.state.comments.values() if c.task_id == task.id), "nb_files": sum(1 for _ in s.state.files_of(s.state.files, task.id)),
+    return {"nb_comments": comments[task.id], "nb_files": len(s.state.files.of(task.id)),
             "nb_subtasks": 0, "nb_completed_subtasks": 0, "nb_links": 0, "nb_external_links": 0,
             "is_milestone": None, "id": task.id, "reference": task.reference, "title": task.title,
             "description": task.description, "date_creation": task.date_creation,
@@ -536,7 +538,9 @@ def searchTasks(s: Session, project_id, query):
     """The filter language (``search``) over the project's tasks, in row order."""
     _allow(s, sql_id(project_id), PROJECT_VIEWER)
     wanted, scope = search.matcher(render.php_string(query), s.state, s.user_id), search.in_project(project_id, s.state)
-    return [_search_row(s, t) for t in sorted(s.state.tasks.values(), key=lambda t: t.id) if scope(t) and wanted(t)]
+    comments = Counter(c.task_id for c in s.state.comments.values())          # counted once, not per row
+    return [_search_row(s, t, comments) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
+            if scope(t) and wanted(t)]
 
 
 def updateTask(s: Session, id, title=None, color_id=None, owner_id=None, date_due=None, description=None,
@@ -597,9 +601,6 @@ def removeTask(s: Session, task_id):
 
 # -- comments ---------------------------------------------------------------------------------------------------
 
-VISIBILITIES = (APP_USER, APP_MANAGER, APP_ADMIN)
-
-
 def _hidden(role: str, visibility: Any) -> bool:
     """What an application role may not see or write: a manager the admins' comments, a user any but users'."""
     return (role == APP_MANAGER and visibility == APP_ADMIN) or (role == APP_USER and visibility != APP_USER)
@@ -621,7 +622,7 @@ def _comment_valid(values: dict[str, Any], creation: bool) -> bool:
     """``CommentValidator``: every rule runs, in its order (``mb_strlen`` of an array reference is a TypeError)."""
     checks = [php.given(values["task_id"]), php.given(values["visibility"]),
               not php.given(values["visibility"]) or values["visibility"] is True
-              or values["visibility"] in VISIBILITIES] if creation else [php.given(values["id"])]
+              or values["visibility"] in APP_ROLES] if creation else [php.given(values["id"])]
     checks += [php.valid_integer(values.get("id")), php.valid_integer(values.get("task_id")),
                php.valid_integer(values.get("user_id")), php.valid_max_length(values.get("reference"), 191),
                php.given(values["comment"])]
@@ -775,6 +776,7 @@ def moveTaskPosition(s: Session, project_id, task_id, column_id, position, swiml
     project_key, column_key = php.integer_affinity(php.bound(project_id)), php.integer_affinity(php.bound(column_id))
     swimlane_key = php.integer_affinity(php.bound(swimlane_id))
     undo = {t.id: (t.position, t.column_id, t.swimlane_id) for t in s.state.tasks.values()}
+    columns = s.state.every_column_id()
 
     def place(project, moved, at, column, swimlane) -> bool:
         """``saveTaskPositions``: the open tasks of that column and swimlane renumbered, ``moved`` put at ``at``."""
@@ -792,7 +794,7 @@ def moveTaskPosition(s: Session, project_id, task_id, column_id, position, swiml
         return php.less_than(at, offset) or save(moved, offset, column, swimlane)
 
     def save(t, at, column, swimlane) -> bool:
-        if column not in s.state.every_column_id():
+        if column not in columns:
             return False                        # the column's foreign key
         t.position, t.column_id, t.swimlane_id = at, column, swimlane
         return True

@@ -118,8 +118,9 @@ def _filter(attribute: str, value: str, state: Any, current: int) -> Callable[[A
         return lambda t: state.column_title(t.column_id) == value
     if attribute == "swimlane":             # TaskSwimlaneFilter
         return lambda t: like(value, "Default swimlane")
-    if attribute == "comment":              # TaskCommentFilter
-        return lambda t: any(like(f"%{value}%", c.comment) for c in state.comments.values() if c.task_id == t.id)
+    if attribute == "comment":              # TaskCommentFilter: the tasks of the comments that hold it
+        holding = {c.task_id for c in state.comments.values() if like(f"%{value}%", c.comment)}
+        return lambda t: t.id in holding
     if attribute == "color":
         return lambda t: t.color_id == value.lower()
     return lambda t: False

@@ -331,9 +331,10 @@ def _task_status(call: Call) -> int | None:
     return _enum(call, "status", TASK_STATUSES, "TaskStatus")
 
 
-def _change_status(call: Call, task: Task, status: int) -> bool:
-    """``TaskEngine.ChangeStatus`` to the default custom status of ``status`` (open and closed alone have one);
-    True when it changed. Closing a task without responsibles makes the caller its responsible."""
+def _change_status(call: Call, task: Task, status: int | None) -> bool:
+    """``TaskEngine.ChangeStatus`` to the default custom status of ``status`` (open and closed alone have one;
+    a missing one binds to 0, ``notaccept``); True when it changed. Closing a task without responsibles makes
+    the caller its responsible."""
     if status not in (TASK_STATUSES["open"], TASK_STATUSES["closed"]):
         raise errors.NoSuchTaskStatus()
     state, me = call.state, call.me
@@ -406,7 +407,7 @@ def update_task_status(call: Call) -> dict[str, Any]:
     none of which are modelled, so the default one of ``status`` is taken."""
     task = _task(call, files_right=False)
     status = _task_status(call)
-    _change_status(call, task, TASK_STATUSES["notaccept"] if status is None else status)
+    _change_status(call, task, status)
     return _full(call, task)
 
 
@@ -418,7 +419,7 @@ def update_tasks_status(call: Call) -> list[dict[str, Any]]:
     for task_id in call.params.integers("taskids"):
         try:
             task = _task(call, files_right=False, task_id=task_id)
-            _change_status(call, task, TASK_STATUSES["notaccept"] if status is None else status)
+            _change_status(call, task, status)
         except errors.OnlyofficeError:
             continue
         answer.append(_full(call, task))
@@ -687,11 +688,11 @@ def _move_or_copy(call: Call, o: Operation, f: File) -> None:
                   and (copy or x.id != f.id)), None)
     if clash is not None and o.conflict == 0:                  # skip
         return
+    blob = state.blobs.copy(f.blob) if copy else f.blob        # a copy's own bytes
+    if blob is None:
+        o.error = "The required file was not found"
+        return
     if clash is not None and o.conflict == 1:                  # overwrite: the file there takes these bytes
-        blob = state.blobs.copy(f.blob) if copy else f.blob
-        if blob is None:
-            o.error = "The required file was not found"
-            return
         state.new_version(clash, blob, me, comment="Overwritten")
         if not copy:
             del state.files[f.id]
@@ -699,10 +700,6 @@ def _move_or_copy(call: Call, o: Operation, f: File) -> None:
         return
     title = _free_title(state, dest, f.title) if clash is not None else f.title
     if copy:
-        blob = state.blobs.copy(f.blob)
-        if blob is None:
-            o.error = "The required file was not found"
-            return
         o.done.append(state.add_file(dest, title, blob, me).id)
         return
     f.title, f.folder_id = title, dest.id
