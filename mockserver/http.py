@@ -13,6 +13,8 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
 
+from starlette.requests import ClientDisconnect
+
 if TYPE_CHECKING:
     from starlette.datastructures import QueryParams
     from starlette.requests import Request
@@ -154,10 +156,21 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     declared = request.headers.get("content-length", "")
     if ascii_digits(declared) and int(declared) > limit:
         raise BodyTooLarge()
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    if hasattr(request, "_body"):                  # read before, whole
+        if len(request._body) > limit:
+            raise BodyTooLarge()
+        return request._body
+    # the ASGI messages read here directly (Starlette's stream is an async generator: a few µs a request)
+    chunks, size, more = [], 0, True
+    while more:
+        message = await request.receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect()
+        chunk, more = message.get("body", b""), message.get("more_body", False)
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge()
         chunks.append(chunk)
-    return b"".join(chunks)
+    request._stream_consumed = True
+    request._body = body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return body

@@ -108,7 +108,10 @@ def decode(body: bytes) -> Any:
         payload = json.loads(text, parse_constant=_reject_constant, parse_int=_php_int)
     except (ValueError, RecursionError):
         raise ParseError() from None
-    if not isinstance(payload, (dict, list)) or _depth(payload) > MAX_DEPTH:
+    if not isinstance(payload, (dict, list)):
+        raise ParseError()
+    # nesting past MAX_DEPTH needs more opening brackets than that in the text: only then is it walked
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(payload) > MAX_DEPTH:
         raise ParseError()
     if _SURROGATE_ESCAPE.search(text) and _has_surrogate(payload):
         raise ParseError()
