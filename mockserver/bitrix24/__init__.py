@@ -65,7 +65,15 @@ folder 3, what it holds 4: "deleted along with the parent folder", as the docs' 
 trashing or renaming it [INFER]); ``moveTo`` (edit on the folder, add on the target; "Could not move root
 folder", the docs' text, with ``DISK_OBJ_22000`` [INFER: the docs give no code]) and ``copyTo`` (read on the
 folder; new files with copies of the current bytes, the trash left out) take all the folder holds; a folder put
-into itself or a folder it holds is refused with ``DISK_OBJ_22000`` [INFER: not in the docs]."""
+into itself or a folder it holds is refused with ``DISK_OBJ_22000`` [INFER: not in the docs].
+
+Workgroups, from ``sonet_group.get``'s page: ``ORDER`` (``ID`` descending by default), ``FILTER`` (its fields and
+the list prefixes; ``?`` and ``><`` are not modelled), ``GROUP_ID``, ``IS_ADMIN`` (``Y`` from an administrator
+lifts the rights check, from anyone else it is ignored), ``start`` (50 a page); rows in the example's member order,
+ids and counts as strings, ``SITE_ID`` ``s1``, subject 1 "Workgroups". Its scope is ``sonet_group`` (the scopes
+page: "sonet_group, socialnetwork"; the method's page says ``sonet``). Inferred: a user sees the visible groups
+and those he is a member of (the page: "considering the permissions of the current user"); parameter names are
+taken in any case; a group's dates are the server's start; its owner is a member."""
 
 from mockserver.options import Option
 from mockserver.vendor import Vendor

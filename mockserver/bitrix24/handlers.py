@@ -169,6 +169,22 @@ def storage_getlist(call: Call, params: dict[str, Any]) -> Page:
     return page(ordered(rows, params.get("order")), params)
 
 
+def sonet_group_get(call: Call, params: dict[str, Any]) -> Page:
+    """The workgroups the caller sees (the visible ones and his own; every one for an administrator who sends
+    ``IS_ADMIN=Y``), ``FILTER`` with the list prefixes, ``GROUP_ID``, ``ORDER`` (``ID`` descending by default),
+    50 a page from ``start``. The parameter names in any case [INFER: the product upper-cases them]."""
+    upper = {str(k).upper(): v for k, v in params.items()}
+    every = call.user.admin and str(upper.get("IS_ADMIN", "")).upper() == "Y"
+    rows = [render.group(g) for g in call.state.groups.values()
+            if every or g.visible or call.user.id in g.members]
+    given = upper.get("FILTER")
+    filters: dict[str, Any] = given if isinstance(given, dict) else {}
+    if upper.get("GROUP_ID") not in (None, ""):
+        filters = {**filters, "=ID": upper["GROUP_ID"]}
+    rows = [r for r in rows if matches(r, filters)]
+    return page(ordered(rows, upper.get("ORDER") or {"ID": "desc"}), {"start": upper.get("START")})
+
+
 def _storage(call: Call, params: dict[str, Any]) -> Storage:
     storage = call.state.storages.get(int(params["id"]))
     if storage is None:

@@ -131,6 +131,21 @@ class Task:
     changed: float | None = None
 
 
+@dataclass
+class Group:
+    """A workgroup or project (``sonet_group.get``), from the fixtures, with a Drive storage of its own."""
+    id: int
+    name: str
+    members: set[int]
+    owner_id: int
+    description: str | None = None
+    visible: bool = True              # in everyone's lists; a hidden one only in its members'
+    opened: bool = False
+    closed: bool = False
+    project: bool = False
+    created: float = field(default_factory=time.time)
+
+
 class BitrixState:
     rate_limits = Switch(bool)
     bucket_size = Switch(int)
@@ -171,10 +186,15 @@ class BitrixState:
         for user in self.users.values():
             self.add_storage(f"{user.name} {user.last_name}".strip(), "user", user.id)
         self.add_storage("Shared drive", "common", 0)
-        self.groups: dict[int, set[int]] = {}                                # workgroup id -> its members
+        self.groups: dict[int, Group] = {}
         for g in fixture.get("groups", []):
-            self.groups[g["id"]] = set(g.get("members", []))
-            self.add_storage(g.get("name") or fake.title(2), "group", g["id"])
+            members = set(g.get("members", []))
+            owner = g.get("owner", min(members, default=1))
+            group = self.groups[g["id"]] = Group(
+                g["id"], g.get("name") or fake.title(2), members | {owner}, owner, g.get("description"),
+                g.get("visible", True), g.get("opened", False), g.get("closed", False), g.get("project", False),
+                self.clock.time())
+            self.add_storage(group.name, "group", group.id)
         for t in fixture.get("tasks", []):
             self.add_task(t.get("title") or fake.title(4), t["created_by"], t.get("responsible_id", t["created_by"]),
                           accomplices=list(t.get("accomplices", [])), auditors=list(t.get("auditors", [])),
@@ -216,7 +236,8 @@ class BitrixState:
         """Read: an admin; the shared drive; one's own storage; a workgroup's storage to its members."""
         storage = self.storage_of(obj)
         if storage.entity_type == "group":
-            return user.admin or user.id in self.groups.get(storage.entity_id, set())
+            group = self.groups.get(storage.entity_id)
+            return user.admin or (group is not None and user.id in group.members)
         return user.admin or storage.entity_type == "common" or storage.entity_id == user.id
 
     def can_add(self, user: User, folder: DiskObject) -> bool:

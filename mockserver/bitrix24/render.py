@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from mockserver.bitrix24.errors import BitrixError
-from mockserver.bitrix24.models import Attachment, BitrixState, Comment, DiskObject, Storage, Task, Version, iso
+from mockserver.bitrix24.models import (
+    Attachment, BitrixState, Comment, DiskObject, Group, Storage, Task, Version, iso,
+)
 
 url_quote = functools.lru_cache(maxsize=4096)(quote)         # the same names and tokens, on every listing
 _HEX = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "'": "\\u0027", "/": "\\/"}
@@ -80,6 +82,20 @@ def v3_error_body(exc: BitrixError) -> dict[str, Any]:
 def storage(s: Storage) -> dict[str, Any]:
     return {"ID": str(s.id), "NAME": s.name, "CODE": None, "MODULE_ID": "disk", "ENTITY_TYPE": s.entity_type,
             "ENTITY_ID": str(s.entity_id), "ROOT_OBJECT_ID": str(s.root_id)}
+
+
+def _yn(flag: bool) -> str:
+    return "Y" if flag else "N"
+
+
+def group(g: Group) -> dict[str, Any]:
+    """A ``sonet_group.get`` row, in the docs' example's member order (ids and counts as strings)."""
+    created = iso(g.created)
+    return {"ID": str(g.id), "SITE_ID": "s1", "NAME": g.name, "DESCRIPTION": g.description, "DATE_CREATE": created,
+            "DATE_UPDATE": created, "ACTIVE": "Y", "VISIBLE": _yn(g.visible), "OPENED": _yn(g.opened),
+            "CLOSED": _yn(g.closed), "SUBJECT_ID": "1", "OWNER_ID": str(g.owner_id), "KEYWORDS": None,
+            "NUMBER_OF_MEMBERS": str(len(g.members)), "DATE_ACTIVITY": created, "SUBJECT_NAME": "Workgroups",
+            "PROJECT": _yn(g.project), "IS_EXTRANET": "N"}
 
 
 def download_token(state: BitrixState, obj: DiskObject) -> str:

@@ -51,6 +51,7 @@ OPERATIONS = [
     _method("disk.storage.getforapp", h.storage_getforapp, "disk", "storage"),
     _method("disk.file.delete", h.file_delete, "disk", "file.delete.result"),
     _method("disk.attachedObject.get", h.attached_object_get, "disk", "attached_object"),
+    _method("sonet_group.get", h.sonet_group_get, ("sonet_group", "socialnetwork"), "group[]"),
     _method("tasks.task.add", h.task_add, "task", "task"),
     _method("tasks.task.get", h.task_get, "task", "tasks.task.get.result"),
     _method("tasks.task.update", h.task_update, "task", "task"),
