@@ -46,8 +46,25 @@ encrypted with the instance's key: the mock only makes it opaque; switch ``bulk_
 archive; ``presigneduri`` answers an ``action=stream`` link whose ``stream_auth`` works without credentials for
 ``files.stream-url-minute`` (16) minutes, else 403 with the text "You don't have enough permission to perform the
 operation"; with credentials, the right to read is needed (403 bare); an unknown ``action`` is 400. Inferred: a
-``filename`` the key cannot decrypt is 500 (the exception is not caught there); only files are copied, deleted
-in bulk or moved (no folder tree is modelled).
+``filename`` the key cannot decrypt is 500 (the exception is not caught there).
+
+Folders below the roots, from ``DocumentsApi.cs`` (``CreateFolder``, ``GetFolderInfo``, ``GetFolderPath``,
+``RenameFolder``, ``DeleteFolder``), ``FileStorageServiceController`` (``CreateNewFolder``, ``GetFolder``,
+``FolderRename``), ``FileDeleteOperation.DeleteFolders``, ``FileMoveCopyOperation`` and ``ProjectEntityEngine
+.GetFiles``: a folder is made where one may create (not in the trash, not in the projects root), with a title
+made valid (no title: 400 "Value does not fall within the expected range."); the file service's refusals are
+InvalidOperationExceptions, 403 with its texts ("The required folder was not found", "You don't have enough
+permission to create", "... to view the folder content", "... to rename the folder", "You are not allowed to
+preview the elements in the Trash"); ``pathParts`` and ``folder/{id}/path`` are the breadcrumbs; a delete is an
+operation (a root or a project's folder: "You don't have enough permission to delete the folder"), to the trash
+with all it holds, or for good; a move or copy into a folder inside what moves is "You cannot copy the folder to
+its subfolder", a copy from or to the trash "Can not copy from Trash." / "Can not copy to Trash."; a folder of
+the same title in the destination takes what the moved or copied one holds (files by the conflict rule), a copy
+is otherwise made anew, a move takes the folder whole; the operation lists the folders and files it was asked
+for. A task keeps the files anywhere in its project's folder tree (their ``RootFolderId`` is the project's).
+Inferred: renaming, moving and deleting a made folder take the right to create where it is, or being its
+author (as files); the portal's own folders cannot be renamed or deleted; a title already in the parent is not
+refused; made folders are listed in the order they were made.
 
 Task updates, from ``ProjectApi.Tasks.cs``, ``TaskEngine`` and ``ProjectSecurity``: ``PUT project/task/{id}``
 requires ``title`` (``ArgumentException("title can't be empty", "title")``, whose message Mono writes with
@@ -74,8 +91,7 @@ The 503 of a cloud portal's rate limit (documented, with ``Retry-After``) is ans
 fault rule. A body past the server's ceiling is the 413 page of the nginx in front of the portal (inferred; the
 100 MB file limit is the server's own 500). Of the new routes, inferred: an operation runs until the client's
 next poll of ``fileops`` (switch ``fileops_delay_ms``: after that long on the mock's clock instead); a delete
-goes to the caller's Trash unless ``immediately``; moving takes the right to create in the destination, and
-files only (no folder tree is modelled); renaming, moving and deleting take the right to create where the file
+goes to the caller's Trash unless ``immediately``; moving takes the right to create in the destination; renaming, moving and deleting take the right to create where the file
 is, or being its author; ``terminate`` ends running operations with an error; the chunked-upload limit is 1 GB
 (``max_chunked_upload_bytes``); ``people/@self`` orders equal ``Order`` members base class first and has no
 groups, contacts or birthday; folders are dated when the portal was made; ``project/{id}/task`` of a project

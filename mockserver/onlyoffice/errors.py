@@ -87,6 +87,32 @@ class NoReadPermission(OnlyofficeError):
     status, message, hresult = 403, "You don't have enough permission to view the file", -2146233079
 
 
+class RefusedOperation(OnlyofficeError):
+    """The file service's ``ErrorIf``: an InvalidOperationException with one of the Files module's texts, which
+    the API answers 403 (the folder routes: ``CreateNewFolder``, ``GetFolder``, ``FolderRename``)."""
+    status, hresult = 403, -2146233079
+
+
+class FolderMissing(RefusedOperation):
+    message = "The required folder was not found"
+
+
+class FolderCreateDenied(RefusedOperation):
+    message = "You don't have enough permission to create"
+
+
+class FolderReadDenied(RefusedOperation):
+    message = "You don't have enough permission to view the folder content"
+
+
+class FolderRenameDenied(RefusedOperation):
+    message = "You don't have enough permission to rename the folder"
+
+
+class TrashItem(RefusedOperation):
+    message = "You are not allowed to preview the elements in the Trash"
+
+
 class NoSuchTaskStatus(OnlyofficeError):
     """A task status with no default custom status (only open and closed have one): ``First`` finds none, and
     its InvalidOperationException is answered 403."""

@@ -219,10 +219,11 @@ def _task(call: Call, files_right: bool = True, task_id: int | None = None) -> T
 
 
 def _listed_files(call: Call, task: Task) -> list[File]:
-    """The task's files in its project folder; any other attached file is detached on the way (as the server
-    does when it reads them)."""
-    folder_id = call.state.projects[task.project_id].folder_id
-    kept = [fid for fid in task.files if fid in call.state.files and call.state.files[fid].folder_id == folder_id]
+    """The task's files in its project's folder or a folder inside it (their ``RootFolderId`` is the project's);
+    any other attached file is detached on the way (as the server does when it reads them)."""
+    state = call.state
+    kept = [fid for fid in task.files if fid in state.files
+            and state.folders[state.files[fid].folder_id].project_id == task.project_id]
     task.files[:] = kept
     return [call.state.files[fid] for fid in kept]
 
@@ -586,6 +587,71 @@ def project_files(call: Call) -> dict[str, Any]:
     return _content(call, call.state.folders[project.folder_id])
 
 
+def _made_folder(call: Call) -> Folder:
+    """The path's folder by its id (``@my`` and the like are not taken here), as the caller may see it."""
+    ref = call.http.path_params["folder_id"]
+    folder = call.state.folders.get(int(ref)) if ascii_digits(ref) else None
+    if folder is None:
+        raise errors.FolderMissing()
+    if not call.state.can_read_folder(call.me, folder):
+        raise errors.FolderReadDenied()
+    return folder
+
+
+def _folder_title(call: Call) -> str:
+    """``title``, made a valid name (``Global.ReplaceInvalidCharsAndTruncate``); none or empty is the
+    ``ArgumentException`` that ``CreateNewFolder`` throws."""
+    title = INVALID_TITLE_CHARS.sub("_", call.params.text("title") or "").strip()[:MAX_TITLE]
+    if not title:
+        raise errors.InvalidArguments()
+    return title
+
+
+def create_folder(call: Call) -> dict[str, Any]:
+    """``POST files/folder/{folderId}``: a new folder in the parent (``CreateNewFolder``); a title already there
+    is not refused, as the folder DAO does not refuse it."""
+    title = _folder_title(call)
+    ref = call.http.path_params["folder_id"]
+    parent = call.state.folders.get(int(ref)) if ascii_digits(ref) else None
+    if parent is None:
+        raise errors.FolderMissing()
+    if parent.root_type == TRASH or not call.state.can_create_in(call.me, parent):
+        raise errors.FolderCreateDenied()
+    return render.folder_wrapper(call.state, call.state.add_subfolder(parent, title, call.me), call.http.base_url)
+
+
+def get_folder(call: Call) -> dict[str, Any]:
+    """``GET files/folder/{folderId}``: the ``FolderWrapper``."""
+    return render.folder_wrapper(call.state, _made_folder(call), call.http.base_url)
+
+
+def folder_path(call: Call) -> list[dict[str, Any]]:
+    """``GET files/folder/{folderId}/path``: the breadcrumbs, the root first."""
+    folder = _made_folder(call)
+    return [render.folder_wrapper(call.state, x, call.http.base_url) for x in call.state.path(folder)]
+
+
+def rename_folder(call: Call) -> dict[str, Any]:
+    """``PUT files/folder/{folderId}``: ``title`` (``FolderRename``: the edit right, not in the trash)."""
+    folder = _made_folder(call)
+    if not call.state.can_edit_folder(call.me, folder):
+        raise errors.FolderRenameDenied()
+    if folder.root_type == TRASH:
+        raise errors.TrashItem()
+    folder.title = _folder_title(call)
+    return render.folder_wrapper(call.state, folder, call.http.base_url)
+
+
+def delete_folder(call: Call) -> list[dict[str, Any]]:
+    """``DELETE files/folder/{folderId}``: a delete operation over the folder and all it holds (to the trash,
+    or gone with ``immediately``), polled at ``GET files/fileops``; its errors are the operation's."""
+    ref = call.http.path_params["folder_id"]
+    _run_due(call, polled=False)
+    call.state.start_operation(call.me, DELETE, [], folder_ids=[int(ref)] if ascii_digits(ref) else [-1],
+                               immediately=call.params.boolean("immediately", False))
+    return _statuses(call)
+
+
 def _editable_file(call: Call) -> File:
     f = _readable_file(call, call.http.path_params["file_id"], errors.FileNotFound)
     if not call.state.can_edit_file(call.me, f):
@@ -643,19 +709,102 @@ def _run_due(call: Call, polled: bool) -> None:
 def _finish(call: Call, o: Operation) -> None:
     """Run the operation to its end (``FileMoveCopyOperation``, ``FileDeleteOperation``,
     ``FileDownloadOperation``): each file it cannot act on sets its ``error`` and the rest go on."""
+    state = call.state
     if o.kind == DOWNLOAD:
         _archive(call, o)
-    else:
-        for file_id in o.file_ids:
+    elif o.kind == DELETE:
+        for folder_id in o.folder_ids:
             o.processed += 1
-            f = call.state.files.get(file_id)
-            if f is None:
-                o.error = "The required file was not found"
-            elif o.kind == DELETE:
-                _delete(call, o, f)
-            else:
-                _move_or_copy(call, o, f)
+            _delete_folder(call, o, state.folders.get(folder_id))
+        _act_on_files(call, o, o.file_ids, _delete)
+    else:
+        dest = state.folders.get(o.dest_folder_id) if o.dest_folder_id is not None else None
+        error = _move_or_copy_refused(call, o, dest)
+        if error:
+            o.error = error
+        else:
+            assert dest is not None
+            for folder_id in o.folder_ids:
+                o.processed += 1
+                _move_or_copy_folder(call, o, state.folders.get(folder_id), dest)
+            _act_on_files(call, o, o.file_ids, lambda call, o, f: _move_or_copy(call, o, f, dest))
     o.finished = True
+
+
+def _act_on_files(call: Call, o: Operation, file_ids: list[int], act) -> None:
+    for file_id in file_ids:
+        o.processed += 1
+        f = call.state.files.get(file_id)
+        if f is None:
+            o.error = "The required file was not found"
+        else:
+            act(call, o, f)
+
+
+def _delete_folder(call: Call, o: Operation, folder: Folder | None) -> None:
+    """``FileDeleteOperation.DeleteFolders``: the portal's own folders are not deleted; a folder goes to the
+    trash with all it holds, or for good (``immediately``, or already in the trash)."""
+    state, me = call.state, call.me
+    if folder is None:
+        o.error = "The required folder was not found"
+    elif not state.can_edit_folder(me, folder):
+        o.error = "You don't have enough permission to delete the folder"
+    elif o.immediately or folder.root_type == TRASH:
+        state.remove_folder(folder)
+    else:
+        state.rehome(folder, state.trash(me))
+
+
+def _move_or_copy_refused(call: Call, o: Operation, dest: Folder | None) -> str:
+    """What stops a whole move or copy before it starts (``FileMoveCopyOperation.Do``): no right to create in
+    the destination, a destination inside a folder that goes, a copy from or to the trash."""
+    state = call.state
+    if dest is None or not state.can_create_in(call.me, dest):
+        return "You don't have enough permission to create"
+    if any(x.id in o.folder_ids for x in state.path(dest)):
+        return "You cannot copy the folder to its subfolder"
+    if o.kind == COPY:
+        first = (state.folders.get(o.folder_ids[0]) if o.folder_ids else None) or (
+            state.folders.get(state.files[o.file_ids[0]].folder_id)
+            if o.file_ids and o.file_ids[0] in state.files else None)
+        if first is not None and first.root_type == TRASH:
+            return "Can not copy from Trash."
+        if dest.root_type == TRASH:
+            return "Can not copy to Trash."
+    return ""
+
+
+def _move_or_copy_folder(call: Call, o: Operation, folder: Folder | None, dest: Folder) -> None:
+    """``MoveOrCopyFolders``: a folder of the same title in the destination takes what the folder holds (its
+    files by the conflict rule, its folders the same way); otherwise a copy is made anew, or the folder moves
+    whole. A folder already in the destination stays, unless ``duplicate`` asks for it again."""
+    state, me, copy = call.state, call.me, o.kind == COPY
+    if folder is None:
+        o.error = "The required folder was not found"
+        return
+    if not state.can_read_folder(me, folder):
+        o.error = "You don't have enough permission to view the folder content"
+        return
+    if folder.parent_id == dest.id and o.conflict != 2:
+        return
+    if not copy and not state.can_edit_folder(me, folder):
+        o.error = "You don't have enough permission to move the folder"
+        return
+    same = next((x for x in state.subfolders(dest) if x.title == folder.title and x.id != folder.id), None)
+    if same is None and not copy:
+        state.rehome(folder, dest)
+        if folder.id in o.folder_ids:
+            o.done_folders.append(folder.id)
+        return
+    target = same or state.add_subfolder(dest, folder.title, me)
+    for f in state.files_in(folder):
+        _move_or_copy(call, o, f, target, listed=False)
+    for sub in state.subfolders(folder):
+        _move_or_copy_folder(call, o, sub, target)
+    if not copy and not state.files_in(folder) and not state.subfolders(folder):
+        del state.folders[folder.id]
+    if folder.id in o.folder_ids:                  # the operation lists what it was asked for, not what is inside
+        o.done_folders.append(target.id)
 
 
 def _delete(call: Call, o: Operation, f: File) -> None:
@@ -670,7 +819,7 @@ def _delete(call: Call, o: Operation, f: File) -> None:
     o.done.append(f.id)
 
 
-def _move_or_copy(call: Call, o: Operation, f: File) -> None:
+def _move_or_copy(call: Call, o: Operation, f: File, dest: Folder, listed: bool = True) -> None:
     """A copy needs to read the file, a move to change it; both to create in the destination. A name taken
     there is skipped, overwritten (a new version of the file there) or duplicated (``name (n).ext``)."""
     state, me, copy = call.state, call.me, o.kind == COPY
@@ -680,10 +829,6 @@ def _move_or_copy(call: Call, o: Operation, f: File) -> None:
     if not copy and not state.can_edit_file(me, f):
         o.error = "You don't have enough permission to move the file"
         return
-    dest = state.folders[o.dest_folder_id] if o.dest_folder_id in state.folders else None
-    if dest is None or not state.can_create_in(me, dest):
-        o.error = "You don't have enough permission to create"
-        return
     clash = next((x for x in state.files_in(dest) if x.title.lower() == f.title.lower()
                   and (copy or x.id != f.id)), None)
     if clash is not None and o.conflict == 0:                  # skip
@@ -692,18 +837,17 @@ def _move_or_copy(call: Call, o: Operation, f: File) -> None:
     if blob is None:
         o.error = "The required file was not found"
         return
+    title = _free_title(state, dest, f.title) if clash is not None else f.title
     if clash is not None and o.conflict == 1:                  # overwrite: the file there takes these bytes
-        state.new_version(clash, blob, me, comment="Overwritten")
+        acted = state.new_version(clash, blob, me, comment="Overwritten")
         if not copy:
             del state.files[f.id]
-        o.done.append(clash.id)
-        return
-    title = _free_title(state, dest, f.title) if clash is not None else f.title
-    if copy:
-        o.done.append(state.add_file(dest, title, blob, me).id)
-        return
-    f.title, f.folder_id = title, dest.id
-    o.done.append(f.id)
+    elif copy:
+        acted = state.add_file(dest, title, blob, me)
+    else:
+        f.title, f.folder_id, acted = title, dest.id, f
+    if listed:                                     # the operation lists the files it was asked for
+        o.done.append(acted.id)
 
 
 def _free_title(state: OnlyofficeState, folder: Folder, title: str) -> str:
@@ -718,8 +862,8 @@ def _free_title(state: OnlyofficeState, folder: Folder, title: str) -> str:
 
 
 def _archive(call: Call, o: Operation) -> None:
-    """Zip what the caller may read of the files and folders (a folder's files under its title, an empty one
-    as its own entry; a name met again gets `` (n)`` before its extension), streamed into the blob store, and
+    """Zip what the caller may read of the files and folders (a folder's files and folders under its title, an
+    empty one as its own entry; a name met again gets `` (n)`` before its extension), streamed into the blob store, and
     keep it as the caller's archive of that name. Nothing readable is the operation's error."""
     state, me = call.state, call.me
     files = [f for i in o.file_ids if (f := state.files.get(i)) is not None and state.can_read_file(me, f)]
@@ -727,9 +871,10 @@ def _archive(call: Call, o: Operation) -> None:
     entries: list[tuple[str, File | None]] = [(f.title, f) for f in files]
     only_folder = len(o.folder_ids) == 1 and not o.file_ids
     for folder in folders:
-        prefix = "" if only_folder else folder.title + "/"
-        inside = [f for f in state.files_in(folder) if state.can_read_file(me, f)]
-        entries += [(prefix + f.title, f) for f in inside] or ([(prefix, None)] if prefix else [])
+        for below, inner in state.tree(folder, "" if only_folder else folder.title + "/"):
+            inside = [f for f in state.files_in(inner) if state.can_read_file(me, f)]
+            empty = not inside and not state.subfolders(inner)
+            entries += [(below + f.title, f) for f in inside] or ([(below, None)] if below and empty else [])
     if not files and not folders:
         o.error = "The required file was not found" if o.file_ids else "The required folder was not found"
         return
@@ -814,8 +959,8 @@ def delete_file(call: Call) -> list[dict[str, Any]]:
 
 
 def move(call: Call) -> list[dict[str, Any]]:
-    """``PUT files/fileops/move``: ``destFolderId``, ``fileIds``, ``conflictResolveType`` (skip, overwrite,
-    duplicate); folders are not moved here [INFER: no folder tree to move]."""
+    """``PUT files/fileops/move``: ``destFolderId``, ``folderIds``, ``fileIds``, ``conflictResolveType`` (skip,
+    overwrite, duplicate)."""
     return _move_or_copy_items(call, MOVE)
 
 
@@ -833,16 +978,18 @@ def _move_or_copy_items(call: Call, kind: int) -> list[dict[str, Any]]:
     conflict = call.params.integer("conflictResolveType")
     _run_due(call, polled=False)
     call.state.start_operation(call.me, kind, call.params.integers("fileIds"), dest_folder_id=folder.id,
+                               folder_ids=call.params.integers("folderIds"),
                                conflict=conflict if conflict in (0, 1, 2) else 0)
     return _statuses(call)
 
 
 def delete_items(call: Call) -> list[dict[str, Any]]:
-    """``PUT files/fileops/delete``: ``fileIds``, ``immediately``; each file goes as ``DELETE files/file/{id}``
-    sends it, and one that is missing or not the caller's to delete is the operation's error, not the call's;
-    folders are not deleted here [INFER: no folder tree to delete]."""
+    """``PUT files/fileops/delete``: ``folderIds``, ``fileIds``, ``immediately``; each goes as ``DELETE
+    files/folder/{id}`` and ``DELETE files/file/{id}`` send it, and one that is missing or not the caller's to
+    delete is the operation's error, not the call's."""
     _run_due(call, polled=False)
     call.state.start_operation(call.me, DELETE, call.params.integers("fileIds"),
+                               folder_ids=call.params.integers("folderIds"),
                                immediately=call.params.boolean("immediately", False))
     return _statuses(call)
 

@@ -42,11 +42,16 @@ class User:
 
 @dataclass
 class Folder:
+    """A root (``root_type`` its own), a project's folder, or a folder a user made inside one of them, which
+    carries its root's ``root_type``, ``owner_id`` and ``project_id`` (the rights follow from them)."""
     id: int
     title: str
     root_type: int
-    owner_id: str | None = None                # a user's "My documents"
-    project_id: int | None = None              # a project's folder
+    owner_id: str | None = None                # a user's "My documents" (and what is inside)
+    project_id: int | None = None              # a project's folder (and what is inside)
+    parent_id: int | None = None               # None: a root, or a project's folder (under the projects root)
+    created_by: str | None = None              # a user's folder; None: the portal's own
+    created: datetime | None = None
 
 
 @dataclass
@@ -101,6 +106,7 @@ class Operation:
     error: str = ""
     processed: int = 0
     done: list[int] = field(default_factory=list)       # the files the operation acted on (a copy's new ones)
+    done_folders: list[int] = field(default_factory=list)   # the folders it moved, made or merged into
     url: str | None = None                     # a finished download's archive, relative to the portal
 
 
@@ -235,9 +241,24 @@ class OnlyofficeState:
     def trash(self, user: User) -> Folder:
         return next(f for f in self.folders.values() if f.root_type == TRASH and f.owner_id == user.id)
 
+    def add_subfolder(self, parent: Folder, title: str, user: User) -> Folder:
+        folder = Folder(self._next("folder"), title, parent.root_type, parent.owner_id, parent.project_id,
+                        parent.id, user.id, self.clock.now())
+        self.folders[folder.id] = folder
+        return folder
+
     def parent_of(self, folder: Folder) -> int:
-        """A project folder's parent is the projects root; a root's parent is 0."""
+        """A made folder's parent; a project folder's is the projects root; a root's is 0."""
+        if folder.parent_id is not None:
+            return folder.parent_id
         return self.projects_root.id if folder.project_id is not None else 0
+
+    def path(self, folder: Folder) -> list[Folder]:
+        """The folders from the root down to ``folder`` (the breadcrumbs)."""
+        chain = [folder]
+        while parent := self.folders.get(self.parent_of(chain[-1])):
+            chain.append(parent)
+        return chain[::-1]
 
     def files_in(self, folder: Folder) -> list[File]:
         return [f for f in self.files.values() if f.folder_id == folder.id]
@@ -245,7 +266,27 @@ class OnlyofficeState:
     def subfolders(self, folder: Folder) -> list[Folder]:
         if folder.root_type == PROJECTS and folder.project_id is None:
             return [self.folders[p.folder_id] for p in sorted(self.projects.values(), key=lambda p: p.id)]
-        return []
+        return [x for x in self.folders.values() if x.parent_id == folder.id]
+
+    def tree(self, folder: Folder, prefix: str = "") -> list[tuple[str, Folder]]:
+        """``folder`` and every folder inside it, each with its path below ``folder`` (``a/b/``)."""
+        found = [(prefix, folder)]
+        for sub in self.subfolders(folder):
+            found += self.tree(sub, f"{prefix}{sub.title}/")
+        return found
+
+    def rehome(self, folder: Folder, parent: Folder) -> None:
+        """``folder`` goes into ``parent``, and it and all it holds take that root's type, owner and project."""
+        folder.parent_id = parent.id
+        for _, inner in self.tree(folder):
+            inner.root_type, inner.owner_id, inner.project_id = parent.root_type, parent.owner_id, parent.project_id
+
+    def remove_folder(self, folder: Folder) -> None:
+        """``folder`` and all it holds, for good."""
+        for _, inner in self.tree(folder):
+            for f in self.files_in(inner):
+                self.remove_file(f)
+            del self.folders[inner.id]
 
     def add_file(self, folder: Folder, title: str, blob: Blob, user: User) -> File:
         f = File(self._next("file"), folder.id, title, blob, user.id, created=self.clock.now())
@@ -341,6 +382,24 @@ class OnlyofficeState:
         project = self.projects.get(folder.project_id) if folder.project_id is not None else None
         return project is not None and self.can_read_files(user, project)
 
+    def can_read_folder(self, user: User, folder: Folder) -> bool:
+        """As its files: a project's folders by the Files right, My documents and Trash to their owner."""
+        if folder.root_type in (MY, TRASH):
+            return folder.owner_id == user.id
+        if folder.root_type == COMMON or folder.project_id is None:
+            return True
+        project = self.projects.get(folder.project_id)
+        return project is not None and self.can_read_files(user, project)
+
+    def can_edit_folder(self, user: User, folder: Folder) -> bool:
+        """Renaming, moving and deleting a folder a user made: where one may create, or one's own [INFER: as
+        files]; the portal's own folders (roots, a project's folder) never."""
+        if folder.created_by is None:
+            return False
+        parent = self.folders.get(self.parent_of(folder))
+        return (parent is not None and self.can_create_in(user, parent)) or (
+            folder.created_by == user.id and self.can_read_folder(user, folder))
+
     def can_edit_file(self, user: User, f: File) -> bool:
         """Renaming, new versions, moving and deleting: where the caller may create [INFER: the provider's
         CanEdit/CanDelete were not read], and a file of one's own always."""
@@ -370,6 +429,8 @@ class OnlyofficeState:
                           "participants": p.participants} for p in self.projects.values()],
             "tasks": [{"id": t.id, "projectId": t.project_id, "title": t.title, "files": t.files}
                       for t in self.tasks.values()],
+            "folders": [{"id": x.id, "parentId": x.parent_id, "title": x.title, "createdBy": x.created_by}
+                        for x in self.folders.values() if x.created_by is not None],
             "files": [{"id": f.id, "folderId": f.folder_id, "title": f.title, "version": f.version,
                        "size": f.blob.size, "sha256": f.blob.sha256} for f in self.files.values()],
         }

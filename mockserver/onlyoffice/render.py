@@ -91,15 +91,16 @@ def file_wrapper(state: OnlyofficeState, f: File, portal: str, v: Version | None
 
 def folder_wrapper(state: OnlyofficeState, folder: Folder, portal: str) -> dict[str, Any]:
     """``FolderWrapper``: its own members (parent, counts), then the entry's, as the file wrapper has them."""
-    owner = folder.owner_id or (state.projects[folder.project_id].responsible_id
-                                if folder.project_id in state.projects else None)
+    owner = folder.created_by or folder.owner_id or (state.projects[folder.project_id].responsible_id
+                                                     if folder.project_id in state.projects else None)
     first_user = owner or next(iter(state.users), "")
     body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": len(state.files_in(folder)),
                             "foldersCount": len(state.subfolders(folder)), "id": folder.id,
                             "title": folder.title, "access": 0, "shared": False,
                             "rootFolderType": folder.root_type}
-    body.update({"updatedBy": person(state, first_user, portal), "created": date(EPOCH),
-                 "createdBy": person(state, first_user, portal), "updated": date(EPOCH)})
+    made = folder.created or EPOCH
+    body.update({"updatedBy": person(state, first_user, portal), "created": date(made),
+                 "createdBy": person(state, first_user, portal), "updated": date(made)})
     return body
 
 
@@ -112,7 +113,7 @@ def folder_content(state: OnlyofficeState, folder: Folder, files: list[File], fo
     folder itself, its path, the page."""
     body: dict[str, Any] = {"files": [file_wrapper(state, f, portal) for f in files],
                             "folders": [folder_wrapper(state, x, portal) for x in folders]}
-    path = [state.parent_of(folder), folder.id] if state.parent_of(folder) else [folder.id]
+    path = [x.id for x in state.path(folder)]
     body.update({"current": folder_wrapper(state, folder, portal), "pathParts": path, "startIndex": start,
                  "count": len(files) + len(folders), "total": total, "new": 0})
     return body
@@ -127,7 +128,9 @@ def operation(state: OnlyofficeState, o: Operation, portal: str) -> dict[str, An
         body["url"] = portal + o.url
     moved = [state.files[i] for i in o.done if i in state.files] if o.finished and o.kind in (MOVE, COPY) else []
     body["files"] = [file_wrapper(state, f, portal) for f in moved] or None
-    body["folders"] = None
+    folders = [state.folders[i] for i in dict.fromkeys(o.done_folders) if i in state.folders] \
+        if o.finished and o.kind in (MOVE, COPY) else []
+    body["folders"] = [folder_wrapper(state, x, portal) for x in folders] or None
     return body
 
 
@@ -170,7 +173,7 @@ def net_date(moment: datetime) -> str:
 def upload_session(state: OnlyofficeState, session: UploadSession, portal: str) -> dict[str, Any]:
     """``ChunkedUploaderHandler.ToResponseObject``: the session, its folder's path, where to send chunks."""
     folder = state.folders[session.folder_id]
-    path = [state.parent_of(folder), folder.id] if state.parent_of(folder) else [folder.id]
+    path = [x.id for x in state.path(folder)]
     return {"id": session.id, "path": path, "created": net_date(session.created),
             "expired": net_date(session.expires), "location": f"{portal}/ChunkedUploader.ashx?uid={session.id}",
             "bytes_uploaded": session.uploaded, "bytes_total": session.total}

@@ -30,12 +30,18 @@ class FolderConvertor(_Text):
     regex = r"(?:@my|@common|[0-9]+)"
 
 
+class EntryIdConvertor(_Text):
+    """Any id of an entry, short of a ``.json``/``.xml`` suffix (the handler answers what is no folder)."""
+    regex = r"[^/.]+"
+
+
 class ReadFolderConvertor(_Text):
     regex = r"(?:@my|@common|@projects|@trash|[0-9]+)"
 
 
 register_url_convertor("apisuffix", SuffixConvertor())
 register_url_convertor("readfolder", ReadFolderConvertor())
+register_url_convertor("entryid", EntryIdConvertor())
 class TaskStatusConvertor(_Text):
     regex = r"(?:notaccept|open|closed|disable|unclassified|notinmilestone)"
 
@@ -47,6 +53,7 @@ S = "{suffix:apisuffix}"
 TASK = A + "/project/task/{task_id:int}"
 ENTITY = A + "/project/{entity_id:int}"
 FILE = A + "/files/file/{file_id:int}"
+FOLDER = A + "/files/folder/{folder_id:entryid}"
 
 OPERATIONS = [
     Operation("authentication", h.authentication, "POST", A + "/authentication" + S,
@@ -75,6 +82,14 @@ OPERATIONS = [
               response="onlyoffice/operation[]"),
     Operation("files.folder", h.folder_content, "GET", A + "/files/{folder:readfolder}" + S,
               response="onlyoffice/folder.content"),
+    Operation("files.folder.create", h.create_folder, "POST", FOLDER + S, request="onlyoffice/files.folder.params",
+              response="onlyoffice/folder", status=201),
+    Operation("files.folder.get", h.get_folder, "GET", FOLDER + S, response="onlyoffice/folder"),
+    Operation("files.folder.path", h.folder_path, "GET", FOLDER + "/path" + S, response="onlyoffice/folder[]"),
+    Operation("files.folder.rename", h.rename_folder, "PUT", FOLDER + S, request="onlyoffice/files.folder.params",
+              response="onlyoffice/folder"),
+    Operation("files.folder.delete", h.delete_folder, "DELETE", FOLDER + S,
+              request="onlyoffice/files.file.delete.params", response="onlyoffice/operation[]"),
     Operation("files.upload.session", h.create_session, "POST",
               A + "/files/{folder:folderref}/upload/create_session" + S,
               request="onlyoffice/files.upload.session.params",
