@@ -777,34 +777,38 @@ def _move_or_copy_refused(call: Call, o: Operation, dest: Folder | None) -> str:
 def _move_or_copy_folder(call: Call, o: Operation, folder: Folder | None, dest: Folder) -> None:
     """``MoveOrCopyFolders``: a folder of the same title in the destination takes what the folder holds (its
     files by the conflict rule, its folders the same way); otherwise a copy is made anew, or the folder moves
-    whole. A folder already in the destination stays, unless ``duplicate`` asks for it again."""
+    whole. A folder already in the destination stays, unless ``duplicate`` asks for it again. Worked through
+    level by level (no recursion: a tree may be deeper than Python's stack)."""
     state, me, copy = call.state, call.me, o.kind == COPY
-    if folder is None:
-        o.error = "The required folder was not found"
-        return
-    if not state.can_read_folder(me, folder):
-        o.error = "You don't have enough permission to view the folder content"
-        return
-    if folder.parent_id == dest.id and o.conflict != 2:
-        return
-    if not copy and not state.can_edit_folder(me, folder):
-        o.error = "You don't have enough permission to move the folder"
-        return
-    same = next((x for x in state.subfolders(dest) if x.title == folder.title and x.id != folder.id), None)
-    if same is None and not copy:
-        state.rehome(folder, dest)
-        if folder.id in o.folder_ids:
-            o.done_folders.append(folder.id)
-        return
-    target = same or state.add_subfolder(dest, folder.title, me)
-    for f in state.files_in(folder):
-        _move_or_copy(call, o, f, target, listed=False)
-    for sub in state.subfolders(folder):
-        _move_or_copy_folder(call, o, sub, target)
-    if not copy and not state.files_in(folder) and not state.subfolders(folder):
-        del state.folders[folder.id]
-    if folder.id in o.folder_ids:                  # the operation lists what it was asked for, not what is inside
-        o.done_folders.append(target.id)
+    emptied: list[Folder] = []
+    work: list[tuple[Folder | None, Folder]] = [(folder, dest)]
+    while work:
+        source, into = work.pop()
+        if source is None:
+            o.error = "The required folder was not found"
+        elif not state.can_read_folder(me, source):
+            o.error = "You don't have enough permission to view the folder content"
+        elif source.parent_id == into.id and o.conflict != 2:
+            pass
+        elif not copy and not state.can_edit_folder(me, source):
+            o.error = "You don't have enough permission to move the folder"
+        else:
+            same = next((x for x in state.subfolders(into) if x.title == source.title and x.id != source.id), None)
+            if same is None and not copy:
+                state.rehome(source, into)
+                target = source
+            else:
+                target = same or state.add_subfolder(into, source.title, me)
+                for f in state.files_in(source):
+                    _move_or_copy(call, o, f, target, listed=False)
+                work.extend((sub, target) for sub in state.subfolders(source) if sub is not target)
+                if not copy:
+                    emptied.append(source)
+            if source.id in o.folder_ids:          # the operation lists what it was asked for, not what is inside
+                o.done_folders.append(target.id)
+    for source in reversed(emptied):               # what a move left empty goes, the deepest first
+        if not state.files_in(source) and not state.subfolders(source):
+            del state.folders[source.id]
 
 
 def _delete(call: Call, o: Operation, f: File) -> None:

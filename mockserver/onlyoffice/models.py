@@ -269,10 +269,17 @@ class OnlyofficeState:
         return [x for x in self.folders.values() if x.parent_id == folder.id]
 
     def tree(self, folder: Folder, prefix: str = "") -> list[tuple[str, Folder]]:
-        """``folder`` and every folder inside it, each with its path below ``folder`` (``a/b/``)."""
-        found = [(prefix, folder)]
-        for sub in self.subfolders(folder):
-            found += self.tree(sub, f"{prefix}{sub.title}/")
+        """``folder`` and every folder inside it, parents before their folders, each with its path below
+        ``folder`` (``a/b/``): one pass over the folders, however deep the tree."""
+        inside: dict[int, list[Folder]] = {}
+        for x in self.folders.values():
+            if x.parent_id is not None:
+                inside.setdefault(x.parent_id, []).append(x)
+        found, todo = [], [(prefix, folder)]
+        while todo:
+            below, current = todo.pop()
+            found.append((below, current))
+            todo.extend((f"{below}{sub.title}/", sub) for sub in reversed(inside.get(current.id, [])))
         return found
 
     def rehome(self, folder: Folder, parent: Folder) -> None:

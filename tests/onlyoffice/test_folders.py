@@ -4,6 +4,7 @@ zip, delete), and the answers the server gives when a folder call is refused."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 
@@ -138,3 +139,34 @@ def test_refused_folder_calls(taskmock, manager):
     assert stranger("POST", f"files/folder/{outer['id']}", 403, json={"title": "s"})["message"] == \
         "You don't have enough permission to create"                             # not on the team
     assert manager("GET", "files/folder/@my", 403)["message"] == "The required folder was not found"
+
+
+def test_a_tree_deeper_than_the_stack_moves_copies_zips_and_goes(taskmock_asgi):
+    """1,200 folders one inside the other: every operation on the tree finishes, without an error."""
+    auth = {"Authorization": "Basic " + base64.b64encode(b"manager:manager-password").decode()}
+
+    def call(method: str, path: str, **kw):
+        response = taskmock_asgi.request(method, f"/api/2.0/{path}.json", headers=auth, **kw)
+        assert response.status_code < 400, response.text
+        return response.json()["response"]
+
+    def run(path: str, **body) -> dict:
+        call("PUT", f"files/fileops/{path}", json=body)
+        [done] = call("GET", "files/fileops")
+        assert done["finished"] and done["error"] == "", done
+        return done
+
+    my = call("GET", "files/@my")["current"]["id"]
+    top = parent = call("POST", f"files/folder/{my}", json={"title": "deep"})["id"]
+    for _ in range(1200):
+        parent = call("POST", f"files/folder/{parent}", json={"title": "d"})["id"]
+    call("POST", f"files/{parent}/upload", files={"file": ("bottom.txt", b"bottom", "text/plain")})
+    assert len(call("GET", f"files/folder/{parent}/path")) == 1202         # My documents, deep, 1,200 below
+    [copy] = run("copy", destFolderId=my, folderIds=[top], conflictResolveType=2)["folders"]
+    elsewhere = call("POST", f"files/folder/{my}", json={"title": "elsewhere"})["id"]
+    run("move", destFolderId=elsewhere, folderIds=[copy["id"]])
+    done = run("bulkdownload", folderIds=[top])
+    names = zipfile.ZipFile(io.BytesIO(taskmock_asgi.get(done["url"], headers=auth).content)).namelist()
+    assert names == ["d/" * 1200 + "bottom.txt"]
+    run("delete", folderIds=[top, elsewhere], immediately=True)
+    assert call("GET", "files/@my")["folders"] == []
