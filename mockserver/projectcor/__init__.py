@@ -53,6 +53,18 @@ approves at once for the first client's user, redirecting (302) with a one-time 
 ``POST /v1/oauth2/token?grant_type=authorization_code`` takes the code from the query, a multipart form (as the
 SDK sends it), a urlencoded form or JSON; a code is good once (401 ``Invalid authorization code`` after);
 fixtures may list ``authorization_codes`` too.
+
+Projects and task messages, from the document: ``GET /projects`` is ``PaginatedProjectsResponse`` (20 a page,
+``page=false`` every one; ``filters`` JSON: ``status``, ``archived`` 1/2, ``client_id``, ``user_id``), ``GET
+/projects/{id}`` a ``Project``, ``GET /projects/search-by-name/{name}`` an array; ``GET /tasks/{id}/messages`` an
+array of ``Message`` (``id``, ``message``, ``attachments`` as ``Attachment``), ``POST`` the same route takes
+``MessageInput`` (``message`` required, ``attachments`` of ``AttachmentInput``). Inferred: a project's figures the
+mock does not model (hours, health 1, ``fee``, billable, no end, no labels); the list filter's ``in_process`` is
+the shape's ``active``, ``user_id`` the project manager, the other filter keys match every project; a project a
+task names is made when the fixtures lack it; the search matches a part of the name in any case; a message's
+``attachments`` with an ``id`` are the task's own (another is ``FS003``), without one an external file as
+described; the post answers the ``Message``; messages list oldest first and go with their task; a deleted
+attachment leaves the messages that pointed at it.
 """
 
 from mockserver.options import Option

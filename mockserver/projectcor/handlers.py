@@ -17,7 +17,7 @@ from mockserver.http import ascii_digits
 from mockserver.downloads import Download, open_download
 from mockserver.multipart import MultipartError, parse_form
 from mockserver.projectcor import errors, render
-from mockserver.projectcor.models import TASK_STATUSES, Attachment, CorState, Task
+from mockserver.projectcor.models import TASK_STATUSES, Attachment, CorState, Project, Task
 from mockserver.projectcor.render import Created, Redirect
 from mockserver.projectcor.wire import Call
 
@@ -422,7 +422,7 @@ async def update_task(call: Call) -> dict[str, Any]:
     for name, value in _task_fields(await _fields(call), task).items():
         setattr(task, name, value)
     if task.project_id is not None:
-        call.state.projects.setdefault(task.project_id, f"Project {task.project_id}")
+        call.state.add_project(task.project_id)
     task.updated_at = call.state.clock.now()
     return render.task(task)
 
@@ -460,3 +460,86 @@ def project_attachments(call: Call) -> list[Any]:
     tasks = [t.id for t in call.state.tasks.values() if t.project_id == project_id]
     items = sorted((a for task_id in tasks for a in call.state.task_attachments(task_id)), key=lambda a: a.id)
     return [render.project_attachment(a, call.http.base_url) for a in items]
+
+
+# -- projects and task messages ---------------------------------------------------------------------------------------
+
+PROJECT_STATUSES = {"in_process": "active", "finished": "finished", "suspended": "suspended"}
+
+
+def _project_view(call: Call, p: Project) -> dict[str, Any]:
+    return render.project(p, call.state.users, call.state.company_id)
+
+
+def list_projects(call: Call) -> Any:
+    """``GET /v1/projects``: the documented paging (20 a page; ``page=false`` every project) and ``filters`` JSON:
+    ``status`` (``in_process`` is a project the ``Project`` shape calls ``active`` [INFER]), ``archived`` (1
+    archived, 2 active), ``client_id``, ``user_id`` (the project manager [INFER]); the other documented keys
+    (dates, team, brand, product, health) hold nothing the mock models and match every project [INFER]."""
+    raw = call.http.query.get("filters")
+    try:
+        f = json.loads(raw) if raw else {}
+    except (ValueError, RecursionError):
+        raise errors.BadRequest("filters must be a JSON object") from None
+    if not isinstance(f, dict):
+        raise errors.BadRequest("filters must be a JSON object")
+    status = PROJECT_STATUSES.get(str(f["status"]), str(f["status"])) if "status" in f else None
+    archived = {"1": True, "2": False}.get(str(f.get("archived")))
+    projects = [p for p in sorted(call.state.projects.values(), key=lambda p: p.id)
+                if (status is None or p.status == status) and (archived is None or p.archived == archived)
+                and ("client_id" not in f or str(p.client_id) == str(f["client_id"]))
+                and ("user_id" not in f or str(p.pm_id) == str(f["user_id"]))]
+    return _paged(call, [_project_view(call, p) for p in projects])
+
+
+def get_project(call: Call) -> dict[str, Any]:
+    value = call.http.path_params["project_id"]
+    project = call.state.projects.get(int(value)) if ascii_digits(value) else None
+    if project is None:
+        raise errors.ProjectNotFound()
+    return _project_view(call, project)
+
+
+def search_projects(call: Call) -> list[Any]:
+    """``GET /v1/projects/search-by-name/{name}``: an array of the projects whose name holds it, in any case
+    [INFER: as the tasks' search]."""
+    needle = call.http.path_params["project_name"].lower()
+    return [_project_view(call, p) for p in sorted(call.state.projects.values(), key=lambda p: p.id)
+            if needle in p.name.lower()]
+
+
+def list_messages(call: Call) -> list[Any]:
+    """``GET /v1/tasks/{id}/messages``: an array of ``Message``, oldest first [INFER: the order]."""
+    task = _task(call)
+    return [render.message(m, call.state.attachments, call.http.base_url)
+            for m in call.state.messages.values() if m.task_id == task.id]
+
+
+async def post_message(call: Call) -> dict[str, Any]:
+    """``POST /v1/tasks/{id}/messages`` (JSON ``MessageInput``): ``message`` required; ``attachments`` a list of
+    ``AttachmentInput``: one with an ``id`` is that attachment of the task (another id is the attachment
+    service's 404 ``FS003``), one without is an external file as described (``name``, ``url``, ``type``)
+    [INFER: how a message refers to files]. The document says only "Message posted successfully": the mock
+    answers the ``Message`` [INFER]."""
+    task = _task(call)
+    fields = await _fields(call)
+    text = fields.get("message")
+    if not isinstance(text, str) or not text.strip():
+        raise errors.BadRequest("message is required")
+    given = fields.get("attachments") or []
+    if not isinstance(given, list) or not all(isinstance(a, dict) for a in given):
+        raise errors.BadRequest("attachments must be a list of objects")
+    ids: list[int] = []
+    external: list[dict[str, Any]] = []
+    for item in given:
+        if item.get("id") is None:
+            external.append({"id": None, "name": str(item.get("name") or ""), "url": str(item.get("url") or ""),
+                             "type": str(item.get("type") or ""), "created_at": None})
+            continue
+        found = call.state.attachments.get(item["id"]) if isinstance(item["id"], int) else None
+        if found is None or found.task_id != task.id:
+            raise errors.UndefinedAttachment()
+        ids.append(found.id)
+    assert call.token is not None
+    message = call.state.add_message(task, call.token.user_id, text, ids, external)
+    return render.message(message, call.state.attachments, call.http.base_url)

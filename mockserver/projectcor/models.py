@@ -70,6 +70,32 @@ class Task:
 
 
 @dataclass
+class Project:
+    """A project as ``GET /projects`` shows it: the fixture's fields, the rest the document's defaults."""
+    id: int
+    name: str
+    created_at: datetime
+    brief: str = ""
+    client_id: int | None = None
+    status: str = "active"                # the document's Project enum: active, finished, suspended
+    archived: bool = False
+    pm_id: int | None = None
+
+
+@dataclass
+class Message:
+    """A task's message (``POST /tasks/{id}/messages``): its text and the files it refers to, the task's own
+    attachments by id and external ones as the client described them."""
+    id: int
+    task_id: int
+    user_id: int | None
+    message: str
+    created_at: datetime
+    attachment_ids: list[int] = field(default_factory=list)
+    external: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Attachment:
     id: int
     task_id: int
@@ -120,10 +146,17 @@ class CorState:
                                        u.get("password"))
         self.tasks = {t["id"]: Task(t["id"], t.get("title") or fake.title(4), t.get("project_id"),
                                     created_at=self.clock.now()) for t in fixture.get("tasks", [])}
-        self.projects: dict[int, str] = {p["id"]: p.get("name") or fake.title(2) for p in fixture.get("projects", [])}
+        first_user = next(iter(self.users), None)
+        self.projects: dict[int, Project] = {}
+        for p in fixture.get("projects", []):
+            self.projects[p["id"]] = Project(p["id"], p.get("name") or fake.title(2), self.clock.now(),
+                                             p.get("brief", ""), p.get("client_id"), p.get("status", "active"),
+                                             p.get("archived", False), p.get("pm_id", first_user))
         for task in self.tasks.values():
             if task.project_id is not None:
-                self.projects.setdefault(task.project_id, fake.title(2))
+                self.add_project(task.project_id, fake.title(2))
+        self.messages: dict[int, Message] = {}
+        self.next_message_id = 1
         self.codes: dict[str, int] = {c["code"]: c["user_id"] for c in fixture.get("authorization_codes", [])}
         self.next_task_id = max(self.tasks, default=0) + 1
         self.options = context.options
@@ -183,8 +216,24 @@ class CorState:
         self.next_task_id += 1
         self.tasks[task.id] = task
         if project_id is not None:
-            self.projects.setdefault(project_id, f"Project {project_id}")
+            self.add_project(project_id)
         return task
+
+    def add_project(self, project_id: int, name: str | None = None) -> Project:
+        """The project of that id; one a task names is made when it does not exist [INFER: the mock holds no
+        project store of its own beyond the fixtures]."""
+        if project_id not in self.projects:
+            self.projects[project_id] = Project(project_id, name or f"Project {project_id}", self.clock.now(),
+                                                pm_id=next(iter(self.users), None))
+        return self.projects[project_id]
+
+    def add_message(self, task: Task, user_id: int | None, text: str, attachment_ids: list[int],
+                    external: list[dict[str, Any]]) -> Message:
+        message = Message(self.ids.take("message", self.next_message_id), task.id, user_id, text,
+                          self.clock.now(), attachment_ids, external)
+        self.next_message_id = message.id + 1
+        self.messages[message.id] = message
+        return message
 
     def remove_task(self, task: Task) -> None:
         for attachment in self.task_attachments(task.id):
@@ -194,6 +243,8 @@ class CorState:
             self.newest.pop(attachment.id, None)
             self.chains.pop(attachment.id, None)
         self.by_task.pop(task.id, None)
+        for message in [m for m in self.messages.values() if m.task_id == task.id]:
+            del self.messages[message.id]
         del self.tasks[task.id]
 
     # -- attachments ----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from mockserver.projectcor.models import Attachment, Task, Token, User, iso
+from mockserver.projectcor.models import Attachment, Message, Project, Task, Token, User, iso
 
 
 def token(t: Token, ttl: int) -> dict[str, Any]:
@@ -96,6 +96,25 @@ def task(t: Task) -> dict[str, Any]:
             "status": t.status, "priority": t.priority, "deadline": t.deadline, "archived": t.archived,
             "created_by": t.created_by, "created_at": iso(t.created_at),
             "updated_at": iso(t.updated_at or t.created_at)}
+
+
+def project(p: Project, users: dict[int, User], company_id: int) -> dict[str, Any]:
+    """``Project``: the fields the mock keeps, and the document's defaults for what it does not model
+    (no hours logged or estimated, health 1, a fee project, billable) [INFER: those values]."""
+    moment = iso(p.created_at)
+    pm = users.get(p.pm_id) if p.pm_id is not None else None
+    return {"id": p.id, "name": p.name, "brief": p.brief, "client_id": p.client_id, "health": 1, "status": p.status,
+            "start": moment, "end": None, "estimated_time": 0, "elapsed_time": 0, "archived": p.archived,
+            "billable": True, "income_type": "fee", "pm_id": p.pm_id, "created_by": p.pm_id,
+            "company_id": company_id, "created_at": moment, "updated_at": moment, "labels": [],
+            "pm": {"id": pm.id, "first_name": pm.first_name, "last_name": pm.last_name, "email": pm.email,
+                   "role_id": pm.role_id} if pm else None}
+
+
+def message(m: Message, attachments: dict[int, Attachment], base_url: str) -> dict[str, Any]:
+    """``Message``: its text and its files, as ``Attachment`` records (a task file deleted since is left out)."""
+    files = [project_attachment(attachments[i], base_url) for i in m.attachment_ids if i in attachments]
+    return {"id": m.id, "message": m.message, "attachments": files + m.external}
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """ProjectCOR's operation table: ``/v1/oauth/...`` and ``/v1/oauth2/token``, the consent screen
-(``/oauth2/authorize``), ``/v1/me``, ``/v1/tasks[/{task_id}]``, task and project attachments, and the attachment
+(``/oauth2/authorize``), ``/v1/me``, ``/v1/tasks[/{task_id}]``, task messages, ``/v1/projects[/{project_id}]``, task
+and project attachments, and the attachment
 bytes behind each record's ``url`` (``/projectcor-files/{attachment_id}/{filename}``).
 
 ``meta``: ``bearer`` (the operation needs an access token)."""
@@ -26,6 +27,16 @@ OPERATIONS = [
     Operation("tasks.get", h.get_task, "GET", "/v1/tasks/{task_id}", response="projectcor/task", meta=BEARER),
     Operation("tasks.update", h.update_task, "PUT", "/v1/tasks/{task_id}", response="projectcor/task", meta=BEARER),
     Operation("tasks.delete", h.delete_task, "DELETE", "/v1/tasks/{task_id}", status=204, meta=BEARER),
+    Operation("tasks.messages.list", h.list_messages, "GET", "/v1/tasks/{task_id}/messages",
+              response="projectcor/message[]", meta=BEARER),
+    Operation("tasks.messages.post", h.post_message, "POST", "/v1/tasks/{task_id}/messages",
+              response="projectcor/message", meta=BEARER),
+    Operation("projects.list", h.list_projects, "GET", "/v1/projects", response="projectcor/projects.list.result",
+              meta=BEARER),
+    Operation("projects.search", h.search_projects, "GET", "/v1/projects/search-by-name/{project_name}",
+              response="projectcor/project[]", meta=BEARER),
+    Operation("projects.get", h.get_project, "GET", "/v1/projects/{project_id}", response="projectcor/project",
+              meta=BEARER),
     Operation("projects.attachments", h.project_attachments, "GET", "/v1/projects/{project_id}/attachments",
               response="projectcor/project.attachment[]", meta=BEARER),
     Operation("attachments.upload", h.upload_attachments, "POST", "/v1/tasks/{task_id}/attachments",
