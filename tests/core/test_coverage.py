@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.vendor import load
+from mockserver.vendor import REGISTRY, load
 
 ROOT = Path(__file__).parents[2] / "mockserver"
 
 
-@pytest.mark.parametrize("name", ["bitrix24", "onlyoffice"])
+@pytest.mark.parametrize("name", list(REGISTRY))
 def test_every_operation_has_its_row_and_every_implemented_row_its_operation(name):
     [vendor] = load([name])
     table = (ROOT / name / "coverage.md").read_text(encoding="utf-8")
