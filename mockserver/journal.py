@@ -43,7 +43,7 @@ class Journal:
 
     def add(self, capture: Capture, scope: dict[str, Any], vendor: str | None) -> None:
         """The entry of a request that is over: what ``capture`` took, and what the pipeline left on its scope."""
-        if self.enabled:
+        if self.size:
             self._entries.append((
                 next(self._seq), capture.time, vendor, scope["method"], scope["path"], scope["query_string"],
                 tuple(scope.get(OPERATIONS, ())), scope.get(CRASH), tuple(scope.get(FAULTS, ())), capture.status,
@@ -120,20 +120,30 @@ class Capture:
 
     async def receive(self) -> dict[str, Any]:
         message = await self._receive()
-        if message["type"] == "http.request":
-            chunk = message.get("body", b"")
-            self.body_size += len(chunk)
-            self.body_kept = _keep(self.body, self.body_kept, chunk, self.limit)
+        chunk = message.get("body")
+        if chunk:                                  # an http.request with bytes (a disconnect has none)
+            size = len(chunk)
+            self.body_size += size
+            if self.body_kept + size <= self.limit:
+                self.body.append(chunk)
+                self.body_kept += size
+            else:
+                self.body_kept = _keep(self.body, self.body_kept, chunk, self.limit)
         return message
 
     async def send(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "http.response.body":
-            chunk = message.get("body", b"")
-            self.response_size += len(chunk)
-            self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
-        elif kind == "http.response.start":
+        if message["type"] == "http.response.start":
             self.status, self.response_headers = message["status"], message["headers"]
+        else:
+            chunk = message.get("body")
+            if chunk:
+                size = len(chunk)
+                self.response_size += size
+                if self.response_kept + size <= self.limit:
+                    self.response_body.append(chunk)
+                    self.response_kept += size
+                else:
+                    self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
         await self._send(message)
 
 
@@ -157,8 +167,9 @@ class JournalMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/__admin"):
             await self.app(scope, receive, send)
             return
-        if not self.journal.enabled:
-            if not access_log.isEnabledFor(logging.INFO):
+        logged = access_log.isEnabledFor(logging.INFO)
+        if not self.journal.size:
+            if not logged:
                 await self.app(scope, receive, send)
                 return
             await self._log_only(scope, receive, send)
@@ -168,7 +179,7 @@ class JournalMiddleware:
             await self.app(scope, capture.receive, capture.send)
         finally:
             vendor = self.vendor_of(scope["path"])
-            if access_log.isEnabledFor(logging.INFO):
+            if logged:
                 _access(scope, vendor, capture.status, capture.time)
             self.journal.add(capture, scope, vendor)
 
