@@ -45,9 +45,10 @@ def php_array(items: dict[Any, Any]) -> Any:
 
 def time_block(started: float, finished: float, operating: float = 0.0,
                reset_at: float | None = None) -> dict[str, Any]:
-    # the seed's own example: duration is finish - start, start being the whole second
+    # the seed's own example: duration is finish - start, start being the whole second. The two moments are new
+    # at each call: formatted without the cache of stored moments, which they would only push out
     return {"start": int(started), "finish": finished, "duration": finished - int(started), "processing": 0,
-            "date_start": iso(started), "date_finish": iso(finished),
+            "date_start": iso.__wrapped__(started), "date_finish": iso.__wrapped__(finished),
             "operating_reset_at": int(reset_at or started + 600), "operating": operating}
 
 
