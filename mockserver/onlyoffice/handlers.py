@@ -808,7 +808,7 @@ def _move_or_copy_folder(call: Call, o: Operation, folder: Folder | None, dest: 
                 o.done_folders.append(target.id)
     for source in reversed(emptied):               # what a move left empty goes, the deepest first
         if not state.files_in(source) and not state.subfolders(source):
-            del state.folders[source.id]
+            state.remove_folder(source)
 
 
 def _delete(call: Call, o: Operation, f: File) -> None:

@@ -181,6 +181,7 @@ class OnlyofficeState:
             self.users[user.id] = user
         self.tokens: dict[str, tuple[str, datetime]] = {}                  # token -> (user id, expires)
         self.folders: dict[int, Folder] = {}
+        self.children: dict[int, dict[int, Folder]] = {}       # parent id -> the folders users made in it
         self.files: dict[int, File] = {}
         self.projects: dict[int, Project] = {}
         self.tasks: dict[int, Task] = {}
@@ -245,6 +246,7 @@ class OnlyofficeState:
         folder = Folder(self._next("folder"), title, parent.root_type, parent.owner_id, parent.project_id,
                         parent.id, user.id, self.clock.now())
         self.folders[folder.id] = folder
+        self.children.setdefault(parent.id, {})[folder.id] = folder
         return folder
 
     def parent_of(self, folder: Folder) -> int:
@@ -266,34 +268,38 @@ class OnlyofficeState:
     def subfolders(self, folder: Folder) -> list[Folder]:
         if folder.root_type == PROJECTS and folder.project_id is None:
             return [self.folders[p.folder_id] for p in sorted(self.projects.values(), key=lambda p: p.id)]
-        return [x for x in self.folders.values() if x.parent_id == folder.id]
+        return list(self.children.get(folder.id, {}).values())
 
     def tree(self, folder: Folder, prefix: str = "") -> list[tuple[str, Folder]]:
         """``folder`` and every folder inside it, parents before their folders, each with its path below
-        ``folder`` (``a/b/``): one pass over the folders, however deep the tree."""
-        inside: dict[int, list[Folder]] = {}
-        for x in self.folders.values():
-            if x.parent_id is not None:
-                inside.setdefault(x.parent_id, []).append(x)
+        ``folder`` (``a/b/``), without recursion: a tree may be deeper than Python's stack."""
         found, todo = [], [(prefix, folder)]
         while todo:
             below, current = todo.pop()
             found.append((below, current))
-            todo.extend((f"{below}{sub.title}/", sub) for sub in reversed(inside.get(current.id, [])))
+            todo.extend((f"{below}{sub.title}/", sub) for sub in reversed(self.subfolders(current)))
         return found
 
     def rehome(self, folder: Folder, parent: Folder) -> None:
         """``folder`` goes into ``parent``, and it and all it holds take that root's type, owner and project."""
+        if folder.parent_id is not None:
+            self.children.get(folder.parent_id, {}).pop(folder.id, None)
         folder.parent_id = parent.id
+        self.children.setdefault(parent.id, {})[folder.id] = folder
         for _, inner in self.tree(folder):
             inner.root_type, inner.owner_id, inner.project_id = parent.root_type, parent.owner_id, parent.project_id
 
     def remove_folder(self, folder: Folder) -> None:
         """``folder`` and all it holds, for good."""
-        for _, inner in self.tree(folder):
-            for f in self.files_in(inner):
-                self.remove_file(f)
+        inside = self.tree(folder)
+        doomed = {inner.id for _, inner in inside}
+        for f in [f for f in self.files.values() if f.folder_id in doomed]:
+            self.remove_file(f)
+        for _, inner in inside:
             del self.folders[inner.id]
+            self.children.pop(inner.id, None)
+        if folder.parent_id is not None:
+            self.children.get(folder.parent_id, {}).pop(folder.id, None)
 
     def add_file(self, folder: Folder, title: str, blob: Blob, user: User) -> File:
         f = File(self._next("file"), folder.id, title, blob, user.id, created=self.clock.now())
