@@ -536,7 +536,9 @@ async def post_message(call: Call) -> dict[str, Any]:
             external.append({"id": None, "name": str(item.get("name") or ""), "url": str(item.get("url") or ""),
                              "type": str(item.get("type") or ""), "created_at": None})
             continue
-        found = call.state.attachments.get(item["id"]) if isinstance(item["id"], int) else None
+        given_id = item["id"]
+        found = call.state.attachments.get(given_id) \
+            if isinstance(given_id, int) and not isinstance(given_id, bool) else None
         if found is None or found.task_id != task.id:
             raise errors.UndefinedAttachment()
         ids.append(found.id)

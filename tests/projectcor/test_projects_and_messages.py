@@ -73,11 +73,17 @@ def test_task_messages_point_at_its_attachments(client):
 
 
 def test_refused_messages(client):
+    own = client.post("/v1/tasks/7001/attachments", files={"file": ("own.txt", b"o", "text/plain")}).json()
+    assert own["files"][0]["id"] == 1                          # what a bool or a float 1 would wrongly name
     other = client.post("/v1/tasks/7002/attachments", files={"file": ("x.txt", b"x", "text/plain")}).json()
     refused = client.post("/v1/tasks/7001/messages", json={"message": "m", "attachments": [{"id": other["files"][0]["id"]}]})
     assert (refused.status_code, refused.json()["code"]) == (404, "FS003")
+    for wrong in (True, "1", 1.0, [1]):                        # only a whole number names an attachment
+        assert client.post("/v1/tasks/7001/messages", json={"message": "m", "attachments": [{"id": wrong}]}
+                           ).json()["code"] == "FS003"
     assert client.post("/v1/tasks/7001/messages", json={"message": " "}).status_code == 400
     assert client.post("/v1/tasks/7001/messages", json={"message": "m", "attachments": "x"}).status_code == 400
     missing = client.get("/v1/tasks/999999/messages")
     assert (missing.status_code, missing.json()) == (404, {"message": "Task not found"})
     assert client.get("/v1/tasks/7001/messages").json() == []          # nothing was stored by the refusals
+    assert client.post("/v1/tasks/7001/messages", json={"message": "m", "attachments": [{"id": 1}]}).status_code == 200
