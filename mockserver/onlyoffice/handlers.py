@@ -628,7 +628,8 @@ def get_folder(call: Call) -> dict[str, Any]:
 def folder_path(call: Call) -> list[dict[str, Any]]:
     """``GET files/folder/{folderId}/path``: the breadcrumbs, the root first."""
     folder = _made_folder(call)
-    return [render.folder_wrapper(call.state, x, call.http.base_url) for x in call.state.path(folder)]
+    counts = call.state.file_counts()
+    return [render.folder_wrapper(call.state, x, call.http.base_url, counts) for x in call.state.path(folder)]
 
 
 def rename_folder(call: Call) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from mockserver.onlyoffice.errors import OnlyofficeError
 from mockserver.onlyoffice.models import (
@@ -89,12 +89,14 @@ def file_wrapper(state: OnlyofficeState, f: File, portal: str, v: Version | None
     return body
 
 
-def folder_wrapper(state: OnlyofficeState, folder: Folder, portal: str) -> dict[str, Any]:
-    """``FolderWrapper``: its own members (parent, counts), then the entry's, as the file wrapper has them."""
+def folder_wrapper(state: OnlyofficeState, folder: Folder, portal: str,
+                   counts: Mapping[int, int] | None = None) -> dict[str, Any]:
+    """``FolderWrapper``: its own members (parent, counts), then the entry's, as the file wrapper has them.
+    ``counts``: the files of each folder, counted once for a list of wrappers."""
     owner = folder.created_by or folder.owner_id or (state.projects[folder.project_id].responsible_id
                                                      if folder.project_id in state.projects else None)
     first_user = owner or next(iter(state.users), "")
-    body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": len(state.files_in(folder)),
+    body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": counts.get(folder.id, 0) if counts is not None else len(state.files_in(folder)),
                             "foldersCount": len(state.subfolders(folder)), "id": folder.id,
                             "title": folder.title, "access": 0, "shared": False,
                             "rootFolderType": folder.root_type}
@@ -111,8 +113,9 @@ def folder_content(state: OnlyofficeState, folder: Folder, files: list[File], fo
                    start: int, portal: str) -> dict[str, Any]:
     """``FolderContentWrapper``: files, folders (lists, so emitted even when empty: only null is left out), the
     folder itself, its path, the page."""
+    counts = state.file_counts() if folders else None
     body: dict[str, Any] = {"files": [file_wrapper(state, f, portal) for f in files],
-                            "folders": [folder_wrapper(state, x, portal) for x in folders]}
+                            "folders": [folder_wrapper(state, x, portal, counts) for x in folders]}
     path = [x.id for x in state.path(folder)]
     body.update({"current": folder_wrapper(state, folder, portal), "pathParts": path, "startIndex": start,
                  "count": len(files) + len(folders), "total": total, "new": 0})
@@ -130,7 +133,8 @@ def operation(state: OnlyofficeState, o: Operation, portal: str) -> dict[str, An
     body["files"] = [file_wrapper(state, f, portal) for f in moved] or None
     folders = [state.folders[i] for i in dict.fromkeys(o.done_folders) if i in state.folders] \
         if o.finished and o.kind in (MOVE, COPY) else []
-    body["folders"] = [folder_wrapper(state, x, portal) for x in folders] or None
+    counts = state.file_counts() if folders else None
+    body["folders"] = [folder_wrapper(state, x, portal, counts) for x in folders] or None
     return body
 
 
