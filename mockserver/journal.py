@@ -122,28 +122,16 @@ class Capture:
         message = await self._receive()
         chunk = message.get("body")
         if chunk:                                  # an http.request with bytes (a disconnect has none)
-            size = len(chunk)
-            self.body_size += size
-            if self.body_kept + size <= self.limit:
-                self.body.append(chunk)
-                self.body_kept += size
-            else:
-                self.body_kept = _keep(self.body, self.body_kept, chunk, self.limit)
+            self.body_size += len(chunk)
+            self.body_kept = _keep(self.body, self.body_kept, chunk, self.limit)
         return message
 
     async def send(self, message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             self.status, self.response_headers = message["status"], message["headers"]
-        else:
-            chunk = message.get("body")
-            if chunk:
-                size = len(chunk)
-                self.response_size += size
-                if self.response_kept + size <= self.limit:
-                    self.response_body.append(chunk)
-                    self.response_kept += size
-                else:
-                    self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
+        elif chunk := message.get("body"):
+            self.response_size += len(chunk)
+            self.response_kept = _keep(self.response_body, self.response_kept, chunk, self.limit)
         await self._send(message)
 
 
