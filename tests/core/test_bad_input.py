@@ -21,7 +21,8 @@ def bitrix24(client):
     url = stored.json()["result"]["DOWNLOAD_URL"]
     paths = ["/rest/2/b2webhook/tasks.task.files.attach", "/rest/2/b2webhook/batch", "/rest/tasks.task.get",
              "/rest/2/b2webhook/disk.folder.uploadfile.xml", "/rest/2/b2webhook/upload/",
-             "/rest/2/b2webhook/disk.file.get/", "/rest/1/adminhook/tasks.task.update"]
+             "/rest/2/b2webhook/disk.file.get/", "/rest/1/adminhook/tasks.task.update",
+             "/rest/1/adminhook/sonet_group.get"]
     return paths, lambda: client.get(url).content
 
 
@@ -33,7 +34,8 @@ def onlyoffice(client):
     file_id = stored.json()["response"]["id"]
     paths = ["/api/2.0/project/task/1/files", "/api/2.0/project/task/1/files.xml", "/api/2.0/authentication",
              f"/api/2.0/files/{folder}/upload", "/api/2.0/project/task/1/filesmany", "/api/2.0/project/1/task",
-             "/api/2.0/project"]
+             "/api/2.0/project", f"/api/2.0/files/folder/{folder}", "/api/2.0/files/fileops/move",
+             "/api/2.0/files/fileops/delete"]
     return paths, lambda: client.get(f"/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid={file_id}").content
 
 
@@ -43,7 +45,8 @@ def projectcor(client):
     stored = client.post("/v1/tasks/7001/attachments", files={"file": ("guard.bin", GUARD, "x/y")})
     url = stored.json()["files"][0]["url"]
     paths = ["/v1/tasks/7001/attachments", "/v1/oauth/token?grant_type=client_credentials",
-             "/v1/oauth/refreshtoken", "/v1/me", "/v1/tasks/abc/attachments"]
+             "/v1/oauth/refreshtoken", "/v1/me", "/v1/tasks/abc/attachments", "/v1/tasks/7001/messages",
+             "/v1/projects"]
     return paths, lambda: client.get(url).content
 
 
