@@ -170,3 +170,17 @@ def test_a_tree_deeper_than_the_stack_moves_copies_zips_and_goes(taskmock_asgi):
     assert names == ["d/" * 1200 + "bottom.txt"]
     run("delete", folderIds=[top, elsewhere], immediately=True)
     assert call("GET", "files/@my")["folders"] == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_folder_calls_in_either_format(taskmock, fmt):
+    """An XML client sends forms and reads ``<response>``: the folder routes answer it as they answer JSON."""
+    api = Api(taskmock, "manager", fmt)
+    root = api.get(api("GET", "project/1"), "projectFolder")
+    made = api("POST", f"files/folder/{root}", 201, json={"title": "Minutes"})
+    folder_id = api.get(made, "id")
+    assert api.get(made, "title") == "Minutes" and api.get(made, "parentId") == root
+    renamed = api("PUT", f"files/folder/{folder_id}", json={"title": "Minutes 2026"})
+    assert api.get(renamed, "title") == "Minutes 2026"
+    assert [api.get(x, "title") for x in api.items(api("GET", f"files/folder/{folder_id}/path"))][-2:] == \
+        ["Website relaunch", "Minutes 2026"]
