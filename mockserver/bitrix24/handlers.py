@@ -752,8 +752,9 @@ def commentitem_update(call: Call, params: dict[str, Any]) -> bool:
         wanted = _comment_files(call, fields, author)
         task = call.state.tasks[comment.task_id]
         kept = {call.state.attachments[a].object_id: a for a in comment.attachments}
+        wanted_ids = {obj.id for obj in wanted}
         for object_id, attachment_id in kept.items():
-            if object_id not in {obj.id for obj in wanted}:
+            if object_id not in wanted_ids:
                 call.state.detach(call.state.attachments[attachment_id])
         for obj in wanted:
             if obj.id not in kept:

@@ -10,7 +10,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from mockserver.bitrix24.limits import LeakyBucket, OperatingTime
 from mockserver.blobs import Blob, BlobStore
@@ -329,18 +329,25 @@ class BitrixState:
     def copy_tree(self, folder: DiskObject, target: DiskObject, user: User) -> DiskObject | None:
         """A copy of the folder in ``target``, and of what it holds (not what is in the trash): new files with a
         copy of the current bytes each; None when a file's bytes are gone."""
-        copy = self.add_folder(target, folder.name, user)
-        for child in [c for c in self.folder_items.get(folder.id, {}).values() if c.deleted_type == 0]:
-            if child.type == "folder":
-                if self.copy_tree(child, copy, user) is None:
+        def live(source: DiskObject) -> Iterator[DiskObject]:
+            return iter([c for c in self.folder_items.get(source.id, {}).values() if c.deleted_type == 0])
+
+        top = self.add_folder(target, folder.name, user)
+        stack = [(live(folder), top)]            # depth first, as a recursion would go, without Python's stack
+        while stack:
+            children, copy = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+            elif child.type == "folder":
+                stack.append((live(child), self.add_folder(copy, child.name, user)))
+            else:
+                assert child.blob is not None
+                blob = self.blobs.copy(child.blob)
+                if blob is None:
                     return None
-                continue
-            assert child.blob is not None
-            blob = self.blobs.copy(child.blob)
-            if blob is None:
-                return None
-            self.add_file(copy, child.name, blob, user)
-        return copy
+                self.add_file(copy, child.name, blob, user)
+        return top
 
     def delete_tree(self, folder: DiskObject) -> None:
         """The folder and all it holds, for good: files first, then folders from the deepest up."""

@@ -537,7 +537,8 @@ def _column_position(s: Session, task) -> int | None:
 def searchTasks(s: Session, project_id, query):
     """The filter language (``search``) over the project's tasks, in row order."""
     _allow(s, sql_id(project_id), PROJECT_VIEWER)
-    wanted, scope = search.matcher(render.php_string(query), s.state, s.user_id), search.in_project(project_id, s.state)
+    wanted = search.matcher(render.php_string(query), s.state, s.user_id)
+    scope = search.in_project(project_id, s.state)
     comments = Counter(c.task_id for c in s.state.comments.values())          # counted once, not per row
     return [_search_row(s, t, comments) for t in sorted(s.state.tasks.values(), key=lambda t: t.id)
             if scope(t) and wanted(t)]
@@ -799,21 +800,16 @@ def moveTaskPosition(s: Session, project_id, task_id, column_id, position, swiml
         t.position, t.column_id, t.swimlane_id = at, column, swimlane
         return True
 
-    now = int(s.state.clock.time())
     if not php.loose_equals(task.swimlane_id, swimlane_id) or not php.loose_equals(task.column_id, column_id):
         ok = place(project_key, task, 0, task.column_id, task.swimlane_id) and \
             place(project_key, task, position, column_key, swimlane_key)
-        if not ok:
-            for t in s.state.tasks.values():
-                if t.id in undo:
-                    t.position, t.column_id, t.swimlane_id = undo[t.id]
-        task.date_moved = task.date_modification = now
-        return ok
-    if not php.loose_equals(task.position, position):
+        task.date_moved = task.date_modification = int(s.state.clock.time())
+    elif not php.loose_equals(task.position, position):
         ok = place(project_key, task, position, column_key, swimlane_key)
-        if not ok:
-            for t in s.state.tasks.values():
-                if t.id in undo:
-                    t.position, t.column_id, t.swimlane_id = undo[t.id]
-        return ok
-    return False
+    else:
+        return False
+    if not ok:                                      # the transaction rolled back
+        for task_id, (at, column, swimlane) in undo.items():
+            moved = s.state.tasks[task_id]
+            moved.position, moved.column_id, moved.swimlane_id = at, column, swimlane
+    return ok

@@ -87,8 +87,6 @@ def _person(value: str, user_id: int, current: int, users: dict[int, Any]) -> bo
     return user is not None and (like(f"%{value}%", user.username) or like(f"%{value}%", user.name))
 
 
-
-
 def _filter(attribute: str, value: str, state: Any, current: int) -> Callable[[Any], bool]:
     if attribute == "title":
         numeric = _digits(value) or (len(value) > 1 and value[0] == "#" and _digits(value[1:]))

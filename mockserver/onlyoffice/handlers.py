@@ -9,7 +9,7 @@ import mimetypes
 import re
 import uuid
 import zipfile
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, unquote
 
 from mockserver.blobs import BlobWriter
@@ -587,12 +587,18 @@ def project_files(call: Call) -> dict[str, Any]:
     return _content(call, call.state.folders[project.folder_id])
 
 
-def _made_folder(call: Call) -> Folder:
-    """The path's folder by its id (``@my`` and the like are not taken here), as the caller may see it."""
+def _path_folder(call: Call) -> Folder:
+    """The path's folder by its id (``@my`` and the like are not taken here)."""
     ref = call.http.path_params["folder_id"]
     folder = call.state.folders.get(int(ref)) if ascii_digits(ref) else None
     if folder is None:
         raise errors.FolderMissing()
+    return folder
+
+
+def _made_folder(call: Call) -> Folder:
+    """The path's folder, as the caller may see it."""
+    folder = _path_folder(call)
     if not call.state.can_read_folder(call.me, folder):
         raise errors.FolderReadDenied()
     return folder
@@ -611,10 +617,7 @@ def create_folder(call: Call) -> dict[str, Any]:
     """``POST files/folder/{folderId}``: a new folder in the parent (``CreateNewFolder``); a title already there
     is not refused, as the folder DAO does not refuse it."""
     title = _folder_title(call)
-    ref = call.http.path_params["folder_id"]
-    parent = call.state.folders.get(int(ref)) if ascii_digits(ref) else None
-    if parent is None:
-        raise errors.FolderMissing()
+    parent = _path_folder(call)
     if parent.root_type == TRASH or not call.state.can_create_in(call.me, parent):
         raise errors.FolderCreateDenied()
     return render.folder_wrapper(call.state, call.state.add_subfolder(parent, title, call.me), call.http.base_url)
@@ -732,7 +735,8 @@ def _finish(call: Call, o: Operation) -> None:
     o.finished = True
 
 
-def _act_on_files(call: Call, o: Operation, file_ids: list[int], act) -> None:
+def _act_on_files(call: Call, o: Operation, file_ids: list[int],
+                  act: Callable[[Call, Operation, File], None]) -> None:
     for file_id in file_ids:
         o.processed += 1
         f = call.state.files.get(file_id)
@@ -868,8 +872,8 @@ def _free_title(state: OnlyofficeState, folder: Folder, title: str) -> str:
 
 def _archive(call: Call, o: Operation) -> None:
     """Zip what the caller may read of the files and folders (a folder's files and folders under its title, an
-    empty one as its own entry; a name met again gets `` (n)`` before its extension), streamed into the blob store, and
-    keep it as the caller's archive of that name. Nothing readable is the operation's error."""
+    empty one as its own entry; a name met again gets `` (n)`` before its extension), streamed into the blob
+    store, and keep it as the caller's archive of that name. Nothing readable is the operation's error."""
     state, me = call.state, call.me
     files = [f for i in o.file_ids if (f := state.files.get(i)) is not None and state.can_read_file(me, f)]
     folders = [x for i in o.folder_ids if (x := state.folders.get(i)) is not None and _folder_readable(call, x)]

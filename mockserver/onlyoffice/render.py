@@ -96,7 +96,8 @@ def folder_wrapper(state: OnlyofficeState, folder: Folder, portal: str,
     owner = folder.created_by or folder.owner_id or (state.projects[folder.project_id].responsible_id
                                                      if folder.project_id in state.projects else None)
     first_user = owner or next(iter(state.users), "")
-    body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": counts.get(folder.id, 0) if counts is not None else len(state.files_in(folder)),
+    files = counts.get(folder.id, 0) if counts is not None else len(state.files_in(folder))
+    body: dict[str, Any] = {"parentId": state.parent_of(folder), "filesCount": files,
                             "foldersCount": len(state.subfolders(folder)), "id": folder.id,
                             "title": folder.title, "access": 0, "shared": False,
                             "rootFolderType": folder.root_type}

@@ -317,7 +317,8 @@ def authorize(call: Call) -> Redirect:
 
 # -- tasks ------------------------------------------------------------------------------------------------------------
 
-def _filters(call: Call) -> dict[str, Any]:
+def _filters_object(call: Call) -> dict[str, Any]:
+    """A list's ``filters`` query parameter: a JSON object, else 400."""
     raw = call.http.query.get("filters")
     if not raw:
         return {}
@@ -327,6 +328,11 @@ def _filters(call: Call) -> dict[str, Any]:
         raise errors.BadRequest("filters must be a JSON object") from None
     if not isinstance(filters, dict):
         raise errors.BadRequest("filters must be a JSON object")
+    return filters
+
+
+def _filters(call: Call) -> dict[str, Any]:
+    filters = _filters_object(call)
     unknown = set(filters) - {"projects", "status", "priority", "title"}
     if unknown and call.state.unknown_filter == "400":
         raise errors.BadRequest(f"unknown filter: {sorted(unknown)[0]}")
@@ -476,13 +482,7 @@ def list_projects(call: Call) -> Any:
     ``status`` (``in_process`` is a project the ``Project`` shape calls ``active`` [INFER]), ``archived`` (1
     archived, 2 active), ``client_id``, ``user_id`` (the project manager [INFER]); the other documented keys
     (dates, team, brand, product, health) hold nothing the mock models and match every project [INFER]."""
-    raw = call.http.query.get("filters")
-    try:
-        f = json.loads(raw) if raw else {}
-    except (ValueError, RecursionError):
-        raise errors.BadRequest("filters must be a JSON object") from None
-    if not isinstance(f, dict):
-        raise errors.BadRequest("filters must be a JSON object")
+    f = _filters_object(call)
     status = PROJECT_STATUSES.get(str(f["status"]), str(f["status"])) if "status" in f else None
     archived = {"1": True, "2": False}.get(str(f.get("archived")))
     projects = [p for p in sorted(call.state.projects.values(), key=lambda p: p.id)

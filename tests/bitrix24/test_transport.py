@@ -318,3 +318,28 @@ def test_find_tasks_with_tasks_task_list_and_delete_one(b):
     assert b.post(f"{HOOK}/tasks.task.delete", json={"taskId": "x"}).json()["error"] == "0"
     batch = b.post(f"{HOOK}/batch", json={"cmd": {"l": "tasks.task.list?filter[RESPONSIBLE_ID]=3&select[]=ID"}})
     assert batch.json()["result"]["result_total"]["l"] == 59 and len(batch.json()["result"]["result"]["l"]["tasks"]) == 50
+
+
+def test_a_folder_tree_deeper_than_the_stack_is_copied_and_deleted(b):
+    """1,200 folders one inside the other: copyTo copies them all (and the file at the bottom), deleteTree removes
+    them, with no error of the mock's own."""
+    def call(method: str, **params):
+        reply = b.post(f"{HOOK}/{method}", json=params)
+        assert reply.status_code == 200, reply.text
+        return reply.json()["result"]
+
+    root = root_folder(b)
+    top = parent = call("disk.folder.addsubfolder", id=root, data={"NAME": "deep"})["ID"]
+    for _ in range(1200):
+        parent = call("disk.folder.addsubfolder", id=parent, data={"NAME": "d"})["ID"]
+    call("disk.folder.uploadfile", id=parent, data={"NAME": "bottom.txt"},
+         fileContent=["bottom.txt", base64.b64encode(b"bottom").decode()])
+    elsewhere = call("disk.folder.addsubfolder", id=root, data={"NAME": "elsewhere"})["ID"]
+    copy = call("disk.folder.copyto", id=top, targetFolderId=elsewhere)
+    below = copy["ID"]
+    for _ in range(1200):
+        [below] = [c["ID"] for c in call("disk.folder.getchildren", id=below)]
+    [bottom] = call("disk.folder.getchildren", id=below)
+    assert bottom["NAME"] == "bottom.txt" and b.get(bottom["DOWNLOAD_URL"]).content == b"bottom"
+    assert call("disk.folder.deletetree", id=top) is True and call("disk.folder.deletetree", id=elsewhere) is True
+    assert [c["NAME"] for c in call("disk.folder.getchildren", id=root)] == []
